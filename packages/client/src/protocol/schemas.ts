@@ -543,15 +543,19 @@ export const PurchaseEventSchema = event(
 export const PollOpenedEventSchema = event('poll.opened', PollSchema, 'The host opened a poll.');
 export const PollUpdatedEventSchema = event('poll.updated', PollSchema, 'Tallies of an open poll changed.');
 export const PollClosedEventSchema = event('poll.closed', PollSchema, 'A poll closed; its tallies are final.');
-export const ResetEventSchema = event(
-  'reset',
+export const ResetEventSchema = v.pipe(
   v.object({
-    reason: v.pipe(
-      v.picklist(['too-old', 'epoch-changed', 'other']),
-      d('too-old: the resume point is no longer in history; epoch-changed: the sequence restarted.'),
-    ),
+    type: v.literal('reset'),
+    seq: count('The current seq (0 in a new epoch before any event).'),
+    at: eventHead.at,
+    data: v.object({
+      reason: v.pipe(
+        v.picklist(['too-old', 'epoch-changed', 'other']),
+        d('too-old: the resume point is no longer in history; epoch-changed: the sequence restarted; other: the cursor is unreadable.'),
+      ),
+    }),
   }),
-  'The server cannot resume from the client\'s cursor: the client must fetch a new snapshot. Its seq is the current one.',
+  d('The server cannot resume from the client\'s cursor: the client must fetch a new snapshot. Its seq is the current one.'),
 );
 
 /** Every event type of protocol v1, as one discriminated union. */
@@ -584,7 +588,8 @@ export const ShowEventSchema = v.variant('type', [
 export const EventEnvelopeSchema = v.pipe(
   v.object({
     type: v.pipe(v.string(), v.minLength(1), d('Event type; unknown types are ignored by clients.')),
-    ...eventHead,
+    seq: count('Position in the event sequence (0 only for reset).'),
+    at: eventHead.at,
     data: v.unknown(),
   }),
   d('Envelope shared by all events.'),

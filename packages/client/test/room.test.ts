@@ -1,0 +1,299 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, NightmarketError, type CheckoutRequest, type Room, type RoomError, type ShowState } from '@nightmarket/client';
+import { createTestBackend, type ShowDirector, type TestBackend } from '@nightmarket/testing';
+
+const BASE = 'https://shop.example/nightmarket/';
+let backend: TestBackend;
+const server = setupServer();
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  backend?.dispose();
+});
+afterAll(() => server.close());
+
+function setup(engine: { heartbeatMs?: number } = {}): { backend: TestBackend; show: ShowDirector } {
+  backend = createTestBackend({ baseUrl: BASE, engine });
+  server.use(...backend.handlers);
+  return { backend, show: backend.createShow() };
+}
+
+/** Resolves when `predicate` holds for the room's state, or fails after `ms`. */
+function until(room: Room, predicate: (state: ShowState) => boolean, ms = 5000): Promise<ShowState> {
+  return new Promise((resolve, reject) => {
+    const check = (state: ShowState | null): boolean => {
+      if (state && predicate(state)) {
+        clearTimeout(timer);
+        off();
+        resolve(state);
+        return true;
+      }
+      return false;
+    };
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`condition not met within ${ms} ms; seq=${room.state?.seq} status=${room.status}`));
+    }, ms);
+    const off = room.subscribe(check);
+    check(room.state);
+  });
+}
+
+/** Records every seq delivered through `on()`, to prove none is lost or delivered twice. */
+function recordSeqs(room: Room): number[] {
+  const seqs: number[] = [];
+  room.on('chat.message', (e) => seqs.push(e.seq));
+  room.on('viewers.changed', (e) => seqs.push(e.seq));
+  return seqs;
+}
+
+describe('Room', () => {
+  it('loads the snapshot, then applies live events in order', async () => {
+    const { show } = setup();
+    const client = createClient({ baseUrl: BASE });
+    const room = client.join(show.id);
+    const ready = await room.ready;
+    expect(ready.show.id).toBe('spring-launch');
+    expect(ready.products.map((p) => p.id)).toContain('robot-vacuum');
+    await until(room, () => room.status === 'open');
+    const said: string[] = [];
+    room.on('chat.message', (e) => said.push(e.data.text));
+    await show.viewerSays('Mei', 'Does it climb carpets?');
+    await show.pin('robot-vacuum', { streamTime: 1_800_000_000_000 });
+    const state = await until(room, (s) => s.pinned !== null);
+    expect(said).toEqual(['Does it climb carpets?']);
+    expect(state.chat.at(-1)?.author.name).toBe('Mei');
+    expect(state.pinned).toMatchObject({ productId: 'robot-vacuum', streamTime: 1_800_000_000_000 });
+    expect(state).toEqual(show.engine.state);
+    room.close();
+  });
+
+  it('resumes after dropped connections with no event lost or applied twice', async () => {
+    const { show } = setup();
+    // Each of the next five connections is cut after three events.
+    for (let i = 0; i < 5; i++) show.faults.dropStreamAfter(3);
+    const room = createClient({ baseUrl: BASE }).join(show.id, { retryMs: 20 });
+    const seqs = recordSeqs(room);
+    expect((await room.ready).seq).toBe(0);
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 8; i++) await show.viewerSays(`V${i}`, `round ${round} message ${i}`);
+      await show.setViewers(round * 10 + 1);
+    }
+    const final = show.engine.state.seq;
+    const state = await until(room, (s) => s.seq === final);
+    expect(state).toEqual(show.engine.state);
+    expect(seqs).toEqual(Array.from({ length: final }, (_, i) => i + 1)); // every event once, in order
+    expect(show.faults.streamRequests).toBe(6);
+    room.close();
+  });
+
+  it('recovers from a gap by fetching a new snapshot', async () => {
+    const { show } = setup();
+    const seq = show.engine.state.seq;
+    // An event from the future (seq jumps ahead), as when a fan-out node lost messages.
+    show.faults.injectFrame(0, JSON.stringify({ type: 'viewers.changed', seq: seq + 6, at: 1, data: { count: 999 } }));
+    const room = createClient({ baseUrl: BASE }).join(show.id, { retryMs: 20 });
+    let resyncs = 0;
+    room.on('resync', () => resyncs++);
+    await room.ready;
+    await show.viewerSays('Ana', 'hello');
+    await show.setViewers(42);
+    const state = await until(room, (s) => s.viewers === 42 && s.seq === show.engine.state.seq);
+    expect(resyncs).toBe(1);
+    expect(state).toEqual(show.engine.state); // the injected 999 was never applied
+    room.close();
+  });
+
+  it('skips malformed frames and invalid payloads, reports them, and keeps a correct state', async () => {
+    const { show } = setup();
+    const errors: RoomError[] = [];
+    const room = createClient({ baseUrl: BASE }).join(show.id, { retryMs: 20 });
+    room.on('error', (e) => errors.push(e));
+    await room.ready;
+    show.faults
+      .injectFrame(1, '{this is not json')
+      .injectFrame(1, JSON.stringify({ type: 'chat.message', seq: 1, at: 1, data: { text: '<img src=x onerror=alert(1)>' } }));
+    await until(room, () => room.status === 'open');
+    for (let i = 0; i < 4; i++) await show.viewerSays('Jo', `message ${i}`);
+    const state = await until(room, (s) => s.seq === show.engine.state.seq && s.chat.length === 4);
+    expect(state).toEqual(show.engine.state);
+    const payloadErrors = errors.filter((e) => e.kind === 'payload');
+    expect(payloadErrors.length).toBeGreaterThanOrEqual(1);
+    expect(payloadErrors.every((e) => e.error instanceof NightmarketError && e.error.type === 'invalid-response')).toBe(true);
+    expect(payloadErrors.map((e) => e.error.detail).join('\n')).toMatch(/not JSON|does not follow the protocol/);
+    room.close();
+  });
+
+  it('treats a silent stream as dead and reconnects', async () => {
+    const { show } = setup({ heartbeatMs: 150 });
+    // The first stream delivers one event, then sends nothing, not even heartbeats.
+    show.faults.stallStreamAfter(1);
+    const room = createClient({ baseUrl: BASE }).join(show.id, { retryMs: 20 });
+    const statuses: string[] = [];
+    room.on('status', (s) => statuses.push(s));
+    await room.ready;
+    await until(room, () => room.status === 'open');
+    await show.viewerSays('Kai', 'one');
+    await show.viewerSays('Kai', 'two');
+    // After 2 × 150 + 1000 ms of silence the room gives up on the stream and resumes.
+    await until(room, (s) => s.chat.some((m) => m.text === 'two'), 4000);
+    expect(show.faults.streamRequests).toBe(2);
+    expect(statuses).toEqual(['open', 'reconnecting', 'open']);
+    // The reconnection itself changes the viewer count; wait for that event too.
+    expect(await until(room, (s) => s.seq === show.engine.state.seq)).toEqual(show.engine.state);
+    room.close();
+  });
+
+  it('stops when the show ends (204) and reports why', async () => {
+    const { show } = setup();
+    const room = createClient({ baseUrl: BASE }).join(show.id, { retryMs: 20 });
+    await room.ready;
+    await until(room, () => room.status === 'open');
+    const closed = new Promise<void>((resolve) => room.on('status', (s) => s === 'closed' && resolve()));
+    await show.end();
+    await closed;
+    expect(room.closeReason).toBe('ended');
+    expect(room.state!.show.status).toBe('ended');
+  });
+
+  it('stops on a 204 answer to the event stream', async () => {
+    const { show } = setup();
+    show.faults.noStream();
+    const room = createClient({ baseUrl: BASE }).join(show.id);
+    await room.ready;
+    await new Promise<void>((resolve) => room.on('status', (s) => s === 'closed' && resolve()));
+    expect(room.closeReason).toBe('ended');
+  });
+
+  it('retries a failing snapshot with backoff, then gets ready', async () => {
+    const { show } = setup();
+    show.faults.failNext('snapshot', 2, 503);
+    const errors: RoomError[] = [];
+    const room = createClient({ baseUrl: BASE, retries: 0 }).join(show.id, { retryMs: 20 });
+    room.on('error', (e) => errors.push(e));
+    const state = await room.ready;
+    expect(state.show.id).toBe(show.id);
+    expect(errors.map((e) => [e.kind, e.error.status])).toEqual([
+      ['snapshot', 503],
+      ['snapshot', 503],
+    ]);
+    room.close();
+  });
+
+  it('fails ready with a typed error when the show does not exist', async () => {
+    setup();
+    const room = createClient({ baseUrl: BASE }).join('no-such-show');
+    await expect(room.ready).rejects.toMatchObject({ name: 'NightmarketError', type: 'not-found', status: 404 });
+    expect(room.status).toBe('closed');
+    expect(room.closeReason).toBe('failed');
+  });
+
+  it('closes on abort, and ready rejects when aborted before the snapshot', async () => {
+    const { show } = setup();
+    show.faults.delay(300, 'snapshot');
+    const controller = new AbortController();
+    const room = createClient({ baseUrl: BASE }).join(show.id, { signal: controller.signal });
+    controller.abort();
+    await expect(room.ready).rejects.toMatchObject({ name: 'AbortError' });
+    expect(room.status).toBe('closed');
+    expect(room.closeReason).toBe('closed');
+  });
+
+  it('serves server time right when the local clock is an hour off', async () => {
+    const { show } = setup();
+    for (const skew of [-3_600_000, 3_600_000]) {
+      const client = createClient({ baseUrl: BASE, now: () => Date.now() + skew });
+      const room = client.join(show.id);
+      await room.ready;
+      expect(Math.abs(room.serverNow() - show.engine.now())).toBeLessThan(250);
+      room.close();
+    }
+  });
+});
+
+describe('commerce and viewer calls', () => {
+  it('refreshes the token once on 401', async () => {
+    backend = createTestBackend({
+      baseUrl: BASE,
+      identify: (request) =>
+        request.headers.get('Authorization') === 'Bearer fresh-token' ? { id: 'buyer-1', name: 'Lin' } : null,
+    });
+    server.use(...backend.handlers);
+    const show = backend.createShow();
+    const asked: boolean[] = [];
+    const client = createClient({
+      baseUrl: BASE,
+      getToken: ({ refresh }) => {
+        asked.push(refresh);
+        return refresh ? 'fresh-token' : 'expired-token';
+      },
+    });
+    const cart = await client.addToCart(show.id, { productId: 'tea-set', variantId: 'default', quantity: 2 });
+    expect(cart.lines).toMatchObject([{ productId: 'tea-set', quantity: 2 }]);
+    expect(cart.subtotal).toEqual({ amount: 37_600, currency: 'CNY' });
+    expect(asked).toEqual([false, true]);
+    // A token that stays bad fails after one refresh, with a typed error.
+    const stuck = createClient({ baseUrl: BASE, getToken: () => 'nope' });
+    await expect(stuck.getCart(show.id)).rejects.toMatchObject({ type: 'unauthorized', status: 401 });
+  });
+
+  it('turns problems into typed errors with the detail to show', async () => {
+    const { show } = setup();
+    const saleId = await show.startSale({
+      productId: 'robot-vacuum',
+      price: { amount: 99_900, currency: 'CNY' },
+      units: 2,
+      limitPerBuyer: 1,
+    });
+    const client = createClient({ baseUrl: BASE, getToken: () => 'buyer-1' });
+    const held = await client.reserve(show.id, { saleId, quantity: 1 });
+    expect(held).toMatchObject({ saleId, quantity: 1, status: 'held', unitPrice: { amount: 99_900, currency: 'CNY' } });
+    const limit = await client.reserve(show.id, { saleId, quantity: 1 }).catch((e: unknown) => e);
+    expect(limit).toBeInstanceOf(NightmarketError);
+    expect(limit).toMatchObject({ type: 'limit-exceeded', status: 409 });
+    expect((limit as NightmarketError).detail).toMatch(/1/);
+    const other = createClient({ baseUrl: BASE, getToken: () => 'buyer-2' });
+    await other.reserve(show.id, { saleId, quantity: 1 });
+    const third = createClient({ baseUrl: BASE, getToken: () => 'buyer-3' });
+    await expect(third.reserve(show.id, { saleId, quantity: 1 })).rejects.toMatchObject({ type: 'sold-out' });
+  });
+
+  it('gives one order for a double-tapped buy with one idempotency key', async () => {
+    const { show } = setup();
+    const client = createClient({ baseUrl: BASE, getToken: () => 'buyer-7' });
+    const request: CheckoutRequest = { source: 'items', lines: [{ productId: 'robot-vacuum', variantId: 'white', quantity: 1 }] };
+    const [a, b] = await Promise.allSettled([
+      client.checkout(show.id, request, { idempotencyKey: 'tap-1' }),
+      client.checkout(show.id, request, { idempotencyKey: 'tap-1' }),
+    ]);
+    // The second tap either waits for and replays the first (same order) or is told it is in flight.
+    const orders = [a, b].filter((r) => r.status === 'fulfilled').map((r) => (r.value.kind === 'order' ? r.value.order.id : ''));
+    expect(new Set(orders).size).toBe(1);
+    const replay = await client.checkout(show.id, request, { idempotencyKey: 'tap-1' });
+    expect(replay.kind === 'order' && replay.order.id).toBe(orders[0]);
+    const variant = show.engine.state.products.find((p) => p.id === 'robot-vacuum')!.variants[0]!;
+    expect(variant.stock).toBe(19_999); // one unit sold, not two
+  });
+
+  it('rejects bad arguments with a TypeError naming them, before any request', async () => {
+    setup();
+    expect(() => createClient({ baseUrl: 'shop.example' })).toThrow(/options\.baseUrl must be an absolute http\(s\) URL/);
+    const client = createClient({ baseUrl: BASE, getToken: () => 'buyer-1' });
+    expect(() => client.join('')).toThrow(/join: showId must be an id/);
+    await expect(client.addToCart('spring-launch', { productId: 'tea-set', variantId: 'default', quantity: 0 })).rejects.toThrow(
+      /addToCart: line\.quantity: must be at least 1/,
+    );
+  });
+
+  it('aborts a call with its signal', async () => {
+    const { show } = setup();
+    show.faults.delay(500, 'commerce');
+    const client = createClient({ baseUrl: BASE, getToken: () => 'buyer-1' });
+    const controller = new AbortController();
+    const pending = client.getCart(show.id, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+/**
+ * api-extractor for every public entry point of the workspace packages.
+ *
+ *   node scripts/api.mjs           CI mode: fails if an API report (packages/<x>/etc/*.api.md) is
+ *                                  not what the code exports now, or on any api-extractor message
+ *   node scripts/api.mjs --local   updates the reports (review the diff, then commit it)
+ *
+ * Both need the declarations tsc wrote to packages/<x>/temp/types: run `npm run build` first
+ * (npm test does). The build itself calls runApiExtractor(…, 'dts') to roll up dist/*.d.ts.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+import { buildablePackages, rel } from './lib/workspace.mjs';
+
+/**
+ * Runs api-extractor on one entry point.
+ *
+ * - `check`: compare the report with the committed one; any message is an error.
+ * - `local`: write the report; any message is an error.
+ * - `dts`: only roll up the declarations into dist/. Documentation messages are counted, not
+ *   fatal: the `api` step owns that policy, and a missing doc comment should not stop a build.
+ *
+ * @param {import('./lib/workspace.mjs').WorkspacePackage} pkg
+ * @param {import('./lib/workspace.mjs').Entry} entry
+ * @param {'check' | 'local' | 'dts'} mode
+ * @returns {{ ok: boolean, errors: number, deferred: number, changed: boolean }}
+ */
+export function runApiExtractor(pkg, entry, mode) {
+  const configObject = ExtractorConfig.loadFile(entry.apiConfig);
+  if (mode === 'dts') {
+    configObject.apiReport = { ...configObject.apiReport, enabled: false };
+  } else {
+    // Checking never touches dist/: the build wrote it from the same declarations.
+    configObject.dtsRollup = { ...configObject.dtsRollup, enabled: false };
+  }
+  const config = ExtractorConfig.prepare({
+    configObject,
+    configObjectFullPath: entry.apiConfig,
+    packageJsonFullPath: join(pkg.path, 'package.json'),
+  });
+  if (!existsSync(config.mainEntryPointFilePath)) {
+    throw new Error(`${rel(config.mainEntryPointFilePath)} is missing: run \`npm run build\` first`);
+  }
+  mkdirSync(config.reportFolder, { recursive: true });
+  let deferred = 0;
+  const result = Extractor.invoke(config, {
+    localBuild: mode === 'local',
+    messageCallback(message) {
+      const documentation = message.category === 'Extractor' || message.category === 'TSDoc';
+      if (mode === 'dts' && documentation && (message.logLevel === 'error' || message.logLevel === 'warning')) {
+        deferred++;
+        message.logLevel = 'none';
+        message.handled = true;
+      }
+    },
+  });
+  return {
+    ok: result.succeeded,
+    errors: result.errorCount + result.warningCount,
+    deferred,
+    changed: result.apiReportChanged,
+  };
+}
+
+async function main() {
+  const local = process.argv.includes('--local');
+  let failed = 0;
+  for (const pkg of buildablePackages('api')) {
+    for (const entry of pkg.entries) {
+      const label = `${pkg.manifest.name}${entry.subpath === '.' ? '' : entry.subpath.slice(1)}`;
+      const r = runApiExtractor(pkg, entry, local ? 'local' : 'check');
+      if (r.ok) {
+        console.log(`api: ${label}: ok${local && r.changed ? ' (report updated: review and commit it)' : ''}`);
+        continue;
+      }
+      failed++;
+      if (r.errors > 0) {
+        console.error(`api: ${label}: ${r.errors} message(s) above. Every exported symbol needs a doc comment, and every type the API uses must be exported.`);
+      }
+      if (r.changed && !local) {
+        console.error(`api: ${label}: the public API differs from its committed report. If that is intended, run \`npm run api:update\`, review and commit the report.`);
+      }
+    }
+  }
+  if (failed > 0) process.exit(1);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * `npm run build`: for each workspace package, in dependency order (client → engine → testing):
+ *
+ * 1. JavaScript: rollup with rollup.config.mjs → packages/<x>/dist/<entry>.js (+ source maps);
+ * 2. declarations: tsc -p packages/<x>/tsconfig.build.json → packages/<x>/temp/types
+ *    (no `paths`: @nightmarket/* resolve like a consumer's, through node_modules to dist/, which
+ *    is why the order matters);
+ * 3. api-extractor rolls temp/types up into packages/<x>/dist/<entry>.d.ts.
+ *
+ * A package whose entry source does not exist yet is skipped with a note.
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { rollup } from 'rollup';
+import { configFor } from '../rollup.config.mjs';
+import { runApiExtractor } from './api.mjs';
+import { binPath, buildablePackages, rel, root } from './lib/workspace.mjs';
+
+const tsc = binPath('typescript', 'tsc');
+
+function fail(message) {
+  console.error(`build: ${message}`);
+  process.exit(1);
+}
+
+for (const pkg of buildablePackages('build')) {
+  const name = pkg.manifest.name;
+  const started = performance.now();
+  rmSync(join(pkg.path, 'dist'), { recursive: true, force: true });
+  rmSync(join(pkg.path, 'temp'), { recursive: true, force: true });
+
+  const options = configFor(pkg);
+  const bundle = await rollup(options);
+  await bundle.write(/** @type {import('rollup').OutputOptions} */ (options.output));
+  await bundle.close();
+
+  const tsconfig = join(pkg.path, 'tsconfig.build.json');
+  const types = spawnSync(process.execPath, [tsc, '-p', tsconfig], { cwd: root, stdio: 'inherit' });
+  if (types.status !== 0) fail(`${name}: tsc -p ${rel(tsconfig)} failed`);
+
+  let deferred = 0;
+  for (const entry of pkg.entries) {
+    const r = runApiExtractor(pkg, entry, 'dts');
+    if (!r.ok) fail(`${name}: api-extractor could not roll up ${rel(entry.types)}`);
+    deferred += r.deferred;
+  }
+  const ms = Math.round(performance.now() - started);
+  const note = deferred > 0 ? ' (api-extractor reported documentation problems: see `npm run api`)' : '';
+  console.log(`build: ${name} → ${pkg.entries.map((e) => rel(e.types).replace(/\.d\.ts$/, '.{js,d.ts}')).join(', ')} in ${ms} ms${note}`);
+}

@@ -1,0 +1,104 @@
+/**
+ * Browser tests (`*.browser.test.ts`) in real Chromium with @web/test-runner.
+ *
+ * - Chromium comes from scripts/chromium.mjs (CHROME_PATH, else /usr/bin/chromium; a wrong
+ *   CHROME_PATH is an error rather than silently ignored by the launcher).
+ * - Tests run the TypeScript sources: `@nightmarket/<pkg>` resolves to packages/<pkg>/src/index.ts
+ *   and esbuild strips types on the fly (the package-shape test covers the built dist/).
+ * - msw's service worker is served at /mockServiceWorker.js straight from node_modules, so the
+ *   worker always matches the installed msw and no copy is committed.
+ * - Only 127.0.0.1/localhost are reachable: every other host name fails to resolve at once,
+ *   so a test never waits on DNS or talks to the outside world.
+ */
+import { createReadStream, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { findChromium } from './scripts/chromium.mjs';
+import { PACKAGE_DIRS } from './scripts/lib/workspace.mjs';
+
+const require = createRequire(import.meta.url);
+const mswWorker = require.resolve('msw/mockServiceWorker.js') // node_modules/msw/lib/mockServiceWorker.js;
+
+/** `@nightmarket/<pkg>` → the package's TypeScript entry (served from the repository root). */
+const workspaceSources = {
+  name: 'nightmarket-workspace-sources',
+  resolveImport({ source }) {
+    const match = /^@nightmarket\/([\w-]+)$/.exec(source);
+    if (match && PACKAGE_DIRS.includes(match[1])) return `/packages/${match[1]}/src/index.ts`;
+    return undefined;
+  },
+};
+
+/**
+ * Writes `{ passed, failed, skipped }` to $WTR_SUMMARY_FILE when set (scripts/test.mjs reads it
+ * for its summary line). A failed test file with no failed test (it did not load, or threw
+ * outside any test) counts as one failure.
+ * @returns {import('@web/test-runner').Reporter}
+ */
+function countsReporter() {
+  return {
+    onTestRunFinished({ sessions }) {
+      const file = process.env.WTR_SUMMARY_FILE;
+      if (!file) return;
+      const counts = { passed: 0, failed: 0, skipped: 0 };
+      const walk = (suite) => {
+        for (const t of suite.tests) counts[t.skipped ? 'skipped' : t.passed ? 'passed' : 'failed']++;
+        suite.suites.forEach(walk);
+      };
+      for (const session of sessions) {
+        const failedBefore = counts.failed;
+        if (session.testResults) walk(session.testResults);
+        // A failed file with no failed test: it did not load, or threw outside any test.
+        if (!session.passed && counts.failed === failedBefore) counts.failed++;
+      }
+      writeFileSync(file, JSON.stringify(counts));
+    },
+  };
+}
+
+/** @type {import('@web/test-runner').TestRunnerConfig} */
+export default {
+  rootDir: '.',
+  files: ['packages/*/test/**/*.browser.test.ts', 'test/**/*.browser.test.ts'],
+  nodeResolve: {
+    // Without `browser`, msw's interceptors resolve to their Node build and fail to import.
+    exportConditions: ['browser', 'development'],
+  },
+  plugins: [workspaceSources, esbuildPlugin({ ts: true, target: 'es2022' })],
+  middleware: [
+    function mockServiceWorker(ctx, next) {
+      if (ctx.path !== '/mockServiceWorker.js') return next();
+      ctx.type = 'application/javascript';
+      ctx.set('Service-Worker-Allowed', '/');
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = createReadStream(mswWorker);
+      return undefined;
+    },
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: findChromium(),
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--autoplay-policy=no-user-gesture-required',
+          '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+        ],
+      },
+    }),
+  ],
+  // One page at a time: the msw service worker is shared by every page of the origin.
+  concurrency: 1,
+  testFramework: { config: { timeout: 10_000 } },
+  testsFinishTimeout: 120_000,
+  reporters: [defaultReporter(), countsReporter()],
+};
