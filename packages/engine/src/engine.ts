@@ -499,56 +499,6 @@ export class ShowEngine {
   }
 }
 
-/**
- * The shows of a backend by id, each run by its own {@link ShowEngine}. Options given to the
- * registry apply to every show; by default all shows share one {@link MemoryStore}.
- */
-export class ShowRegistry {
-  readonly #engines = new Map<string, ShowEngine>();
-  readonly #options: EngineOptions;
-
-  /**
-   * @param options - options every show gets (a show's own options override them). Unless they
-   *   name a store, the registry creates one {@link MemoryStore} shared by all its shows.
-   */
-  constructor(options: EngineOptions = {}) {
-    this.#options = { ...options, store: options.store ?? new MemoryStore() };
-  }
-
-  /** Creates the engine of a show. Throws if the registry already has a show with that id. */
-  create(init: ShowInit, options: EngineOptions = {}): ShowEngine {
-    const id = init.show.id;
-    if (this.#engines.has(id)) throw new Error(`ShowRegistry: a show with id "${id}" already exists.`);
-    const engine = new ShowEngine(init, { ...this.#options, ...stripUndefined(options) });
-    this.#engines.set(id, engine);
-    return engine;
-  }
-
-  /** The engine of a show, or undefined. */
-  get(showId: string): ShowEngine | undefined {
-    return this.#engines.get(showId);
-  }
-
-  /** Every engine, in creation order. */
-  list(): ShowEngine[] {
-    return [...this.#engines.values()];
-  }
-
-  /** Disposes a show's engine and forgets it; false when there was none. */
-  delete(showId: string): boolean {
-    const engine = this.#engines.get(showId);
-    if (!engine) return false;
-    engine.dispose();
-    return this.#engines.delete(showId);
-  }
-
-  /** Disposes every engine and forgets them all. */
-  dispose(): void {
-    for (const engine of this.#engines.values()) engine.dispose();
-    this.#engines.clear();
-  }
-}
-
 /** Resolves a {@link ViewerRef}; a viewer id must be a protocol Id (it appears in chat messages). */
 export function toViewer(ref: ViewerRef): Viewer {
   const viewer = typeof ref === 'string' ? { id: ref, name: ref } : ref;
@@ -563,10 +513,6 @@ function check<T>(schema: Parameters<typeof validate>[0], value: T, what: string
   const result = validate(schema, value);
   if (!result.success) throw new TypeError(`ShowEngine: ${what} is invalid: ${formatIssues(result.issues)}.`);
   return result.output as T;
-}
-
-function stripUndefined(options: EngineOptions): EngineOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as EngineOptions;
 }
 
 function randomId(): string {

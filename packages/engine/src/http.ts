@@ -16,7 +16,8 @@ import {
 import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import type { Viewer } from './context.js';
-import { ShowRegistry, type ShowEngine } from './engine.js';
+import type { ShowEngine } from './engine.js';
+import { ShowRegistry } from './registry.js';
 import { requestFingerprint } from './idempotency.js';
 import { ProblemError } from './problem.js';
 import { eventStream, streamStart } from './sse.js';
@@ -161,6 +162,11 @@ export function createHttpHandler(options: HttpHandlerOptions): FetchHandler {
     const engine = engineOf(c);
     if (engine.state.show.status === 'ended' || engine.disposed) {
       return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+    }
+    // Hono answers HEAD by running GET and dropping the body unread: a stream opened for it
+    // would never be cancelled, and its subscription would leak.
+    if (c.req.raw.method === 'HEAD') {
+      return new Response(null, { status: 200, headers: { 'Content-Type': `${EVENT_STREAM_MEDIA_TYPE}; charset=utf-8`, 'Cache-Control': 'no-store' } });
     }
     const start = streamStart(engine, c.req.header('Last-Event-ID'), c.req.query('since'));
     const stream = eventStream(engine, { start, retryMs, signal: c.req.raw.signal });

@@ -8,16 +8,15 @@
  */
 export {
   ShowEngine,
-  ShowRegistry,
-  toViewer,
   type EngineEndReason,
   type EngineOptions,
   type EngineSubscriber,
   type ShowInit,
   type ViewerRef,
 } from './engine.js';
+export { ShowRegistry } from './registry.js';
 export type { Viewer } from './context.js';
-export { ProblemError, PROBLEM_TITLES, invalidRequest, type ProblemErrorOptions } from './problem.js';
+export { ProblemError, PROBLEM_TITLES, type ProblemErrorOptions } from './problem.js';
 export { isIdempotencyKey, requestFingerprint, type IdempotentResult } from './idempotency.js';
 export { createHttpHandler, bearerViewer, type FetchHandler, type HttpHandlerOptions } from './http.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';

@@ -202,6 +202,15 @@ describe('event stream', () => {
     expect(await stream.next()).toBeUndefined();
   });
 
+  it('answers HEAD without opening a stream', async () => {
+    const h = makeEngine();
+    const handler = createHttpHandler({ shows: () => h.engine });
+    const res = await handler(new Request(`${BASE}shows/spring/events`, { method: 'HEAD' }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toMatch(/^text\/event-stream/);
+    expect(h.engine.connectedViewers).toBe(0);
+  });
+
   it('closes streams when the engine is disposed', async () => {
     const h = makeEngine();
     const stream = await open(h);

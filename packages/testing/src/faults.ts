@@ -110,6 +110,7 @@ export class Faults {
     if (target === 'stream') this.#streamRequests++;
     if (this.#delayMs > 0 && (this.#delayTarget === 'any' || this.#delayTarget === target)) {
       await abortableDelay(this.#delayMs, request.signal);
+      if (request.signal.aborted) return new Response(null, { status: 499, statusText: 'Client Closed Request' });
     }
     const plan = this.#responsePlans.find((p) => p.target === 'any' || p.target === target);
     if (plan) {
@@ -190,15 +191,16 @@ function sabotage(body: ReadableStream<Uint8Array>, initialPlan: StreamPlan): Re
   });
 }
 
+/** Waits `ms`, or less if the request is aborted meanwhile (its answer is discarded anyway). */
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as unknown);
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
     const timer = setTimeout(resolve, ms);
     signal.addEventListener(
       'abort',
       () => {
         clearTimeout(timer);
-        reject(signal.reason as unknown);
+        resolve();
       },
       { once: true },
     );
