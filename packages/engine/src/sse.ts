@@ -122,8 +122,9 @@ export function eventStream(engine: ShowEngine, options: EventStreamOptions): Re
       }
       if (start.kind === 'reset') {
         const seq = subscribedAt;
-        // The protocol gives reset the current seq; its schema requires at least 1.
-        const reset: ShowEvent = { type: 'reset', seq: Math.max(1, seq), at: engine.now(), data: { reason: start.reason } };
+        // reset carries the current seq (0 in an epoch that has no event yet) and is not part of
+        // the sequence: the next live event is seq + 1.
+        const reset: ShowEvent = { type: 'reset', seq, at: engine.now(), data: { reason: start.reason } };
         write(`id: ${engine.epoch}:${seq}\ndata: ${JSON.stringify(reset)}\n\n`);
         last = seq;
       } else if (start.kind === 'live') {

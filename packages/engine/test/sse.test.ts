@@ -159,6 +159,16 @@ describe('event stream', () => {
     }
   });
 
+  it('sends a reset with seq 0 to a client of an older epoch when the new one has no event yet', async () => {
+    const h = makeEngine();
+    const stream = await open(h, { lastEventId: 'e0:41' });
+    const [reset] = await stream.events(1);
+    expect(reset).toEqual({ id: 'e1:0', event: { type: 'reset', seq: 0, at: h.clock.now(), data: { reason: 'epoch-changed' } } });
+    await say(h, 1);
+    expect((await stream.events(1))[0]!.id).toBe('e1:1');
+    await stream.cancel();
+  });
+
   it('sends the final events and closes when the show ends; then answers 204', async () => {
     const h = makeEngine();
     const stream = await open(h);

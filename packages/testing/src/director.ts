@@ -214,14 +214,14 @@ export class ShowDirector {
   /** Simulated viewers send reactions; they reach players aggregated, as from a real crowd. */
   async react(kind: string, count = 1): Promise<void> {
     for (let sent = 0; sent < count; sent += 50) {
-      await this.engine.react(simulatedViewer('crowd').id, { kind, count: Math.min(50, count - sent) });
+      await this.engine.react(simulatedViewer('crowd'), { kind, count: Math.min(50, count - sent) });
     }
   }
 
   /** A simulated viewer buys for real (a direct checkout), producing stock and purchase events. */
   async buy(name: string, productId: string, quantity = 1, variantId?: string): Promise<Order> {
     const viewer = simulatedViewer(name);
-    const result = await this.engine.checkout(viewer.id, {
+    const result = await this.engine.checkout(viewer, {
       source: 'items',
       lines: [{ productId, variantId: variantId ?? this.#firstVariant(productId), quantity }],
     });
