@@ -236,6 +236,7 @@ export class ShowDirector {
   async timeline(steps: readonly TimelineStep[], { signal }: { signal?: AbortSignal } = {}): Promise<void> {
     const start = Date.now();
     for (const step of [...steps].sort((a, b) => a.at - b.at)) {
+      if (signal?.aborted) return;
       const wait = start + step.at - Date.now();
       if (wait > 0) await delay(wait, signal);
       if (signal?.aborted) return;
@@ -258,6 +259,7 @@ function simulatedViewer(name: string): { id: string; name: string } {
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener(
       'abort',
