@@ -168,7 +168,7 @@ export function createHttpHandler(options: HttpHandlerOptions): FetchHandler {
     if (c.req.raw.method === 'HEAD') {
       return new Response(null, { status: 200, headers: { 'Content-Type': `${EVENT_STREAM_MEDIA_TYPE}; charset=utf-8`, 'Cache-Control': 'no-store' } });
     }
-    const start = streamStart(engine, c.req.header('Last-Event-ID'), c.req.query('since'));
+    const start = streamStart(engine, c.req.header('Last-Event-ID'), c.req.query('since'), c.req.query('epoch'));
     const stream = eventStream(engine, { start, retryMs, signal: c.req.raw.signal });
     return new Response(stream, {
       status: 200,

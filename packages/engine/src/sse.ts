@@ -20,10 +20,16 @@ const encoder = new TextEncoder();
 
 /**
  * Decides where a connection starts from its `Last-Event-ID` (the engine's `<epoch>:<seq>`
- * cursor, preferred) or its `since` query (a snapshot's seq). A malformed `since` is a 400; a
- * cursor the engine cannot serve is a reset, so the client fetches a new snapshot.
+ * cursor, preferred) or its `since` query (a snapshot's seq, with the snapshot's `epoch` when the
+ * client sends it). A malformed `since` is a 400; a cursor the engine cannot serve is a reset, so
+ * the client fetches a new snapshot.
  */
-export function streamStart(engine: ShowEngine, lastEventId: string | undefined, since: string | undefined): StreamStart {
+export function streamStart(
+  engine: ShowEngine,
+  lastEventId: string | undefined,
+  since: string | undefined,
+  epoch?: string | undefined,
+): StreamStart {
   let seq: number;
   if (lastEventId !== undefined && lastEventId !== '') {
     const colon = lastEventId.lastIndexOf(':');
@@ -36,6 +42,8 @@ export function streamStart(engine: ShowEngine, lastEventId: string | undefined,
       const message = 'must be a sequence number (a non-negative integer)';
       throw new ProblemError('invalid-request', `since: ${message}`, { errors: [{ path: 'since', message }] });
     }
+    // A snapshot from an earlier epoch: its seq means nothing in this sequence.
+    if (epoch !== undefined && epoch !== engine.epoch) return { kind: 'reset', reason: 'epoch-changed' };
     seq = Number(since);
   } else {
     return { kind: 'live' };

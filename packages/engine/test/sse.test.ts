@@ -131,7 +131,7 @@ describe('event stream', () => {
   it('resumes from ?since when there is no Last-Event-ID', async () => {
     const h = makeEngine();
     await say(h, 4);
-    const stream = await open(h, { query: '?since=3' });
+    const stream = await open(h, { query: '?since=3&epoch=e1' });
     await say(h, 1);
     expect((await stream.events(2)).map((g) => g.id)).toEqual(['e1:4', 'e1:5']);
     await stream.cancel();
@@ -144,6 +144,7 @@ describe('event stream', () => {
       [{ lastEventId: 'e1:1' }, 'too-old'],
       [{ query: '?since=0' }, 'too-old'],
       [{ lastEventId: 'e0:4' }, 'epoch-changed'],
+      [{ query: '?since=5&epoch=e0' }, 'epoch-changed'],
       [{ lastEventId: 'e1:99' }, 'other'],
       [{ lastEventId: 'garbage' }, 'other'],
     ] as const) {
