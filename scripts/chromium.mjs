@@ -51,7 +51,11 @@ export function findChromium() {
       stdio: 'inherit',
     });
     if (install.status === 0 && isExecutableFile(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
-    die(`apt-get could not install chromium (exit ${install.status}). ${HOW_TO}`);
+    die(
+      install.status === 0
+        ? `apt-get finished but ${DEBIAN_CHROMIUM} is still not an executable file. ${HOW_TO}`
+        : `apt-get could not install chromium (exit ${install.status ?? install.signal}). ${HOW_TO}`,
+    );
   }
   die(HOW_TO);
 }

@@ -14,9 +14,8 @@ import { workspacePackages } from '../scripts/lib/workspace.mjs';
 
 /** A few named exports per entry point, and what they must be. */
 const EXPECTED = {
-  '@nightmarket/client': { createClient: 'function', NightmarketClient: 'class', Room: 'class', validate: 'function', parseEvent: 'function', applyEvent: 'function', fromSnapshot: 'function', NightmarketError: 'class' },
-  '@nightmarket/client/protocol': { validate: 'function', parseEvent: 'function', formatIssues: 'function' },
-  '@nightmarket/engine': { createHttpHandler: 'function', ShowRegistry: 'class' },
+  '@nightmarket/client': { createClient: 'function', NightmarketClient: 'class', validate: 'function', parseEvent: 'function', applyEvent: 'function', fromSnapshot: 'function', NightmarketError: 'class' },
+  '@nightmarket/engine': { createHttpHandler: 'function', ShowEngine: 'class', ShowRegistry: 'class', MemoryStore: 'class', ProblemError: 'class' },
   '@nightmarket/testing': { createTestBackend: 'function', TestBackend: 'class', ShowDirector: 'class', Faults: 'class' },
 };
 

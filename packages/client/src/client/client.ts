@@ -42,7 +42,7 @@ import type {
 import { formatIssues, validate } from '../protocol/validate.js';
 import { ServerClock } from './clock.js';
 import { request, type CallOptions, type HttpContext, type IdempotentCallOptions, type TokenProvider } from './http.js';
-import { fetchSnapshot, Room, type JoinOptions } from './room.js';
+import { fetchSnapshot, LiveRoom, type JoinOptions, type Room } from './room.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -106,7 +106,7 @@ export class NightmarketClient {
 
   /** Joins a show: returns a {@link Room} that loads the snapshot and follows the live events. */
   join(showId: string, options: JoinOptions = {}): Room {
-    return new Room(this.#ctx, this.clock, checkId('join', 'showId', showId), options);
+    return new LiveRoom(this.#ctx, this.clock, checkId('join', 'showId', showId), options);
   }
 
   /** The viewer's cart for a show. */

@@ -69,8 +69,43 @@ class ResyncSignal extends Error {
   }
 }
 
-/** One viewer's live connection to one show. Create it with {@link NightmarketClient.join}. */
-export class Room {
+/**
+ * One viewer's live connection to one show. Create it with {@link NightmarketClient.join}.
+ *
+ * The room loads the snapshot, follows the event stream, and keeps an immutable
+ * {@link ShowState} that it replaces on every change. It reconnects, resumes and resynchronises
+ * by itself; `status` and the `status` event say where it is.
+ */
+export interface Room {
+  /** The show this room follows. */
+  readonly showId: string;
+  /** Resolves with the first state, once the snapshot has loaded; rejects if the room closes first. */
+  readonly ready: Promise<ShowState>;
+  /** The current state, or null until the snapshot has loaded. Never mutated: each change is a new object. */
+  readonly state: ShowState | null;
+  /** Connection status. */
+  readonly status: ConnectionStatus;
+  /** Why the room closed, once `status` is `closed`. */
+  readonly closeReason: CloseReason | undefined;
+  /** Current server time (epoch ms), estimated from the local clock and the measured offset. */
+  serverNow(): number;
+  /**
+   * Calls `listener` with the new state after every change (event applied or snapshot
+   * reloaded). Returns a function that unsubscribes.
+   */
+  subscribe(listener: (state: ShowState) => void): () => void;
+  /**
+   * Listens to one kind of room event: a protocol event type (`'chat.message'`, `'purchase'`, …,
+   * delivered after the state includes it) or `'status'`, `'error'`, `'resync'`, `'unknown'`.
+   * Returns a function that removes the listener.
+   */
+  on<K extends keyof RoomEventMap>(type: K, handler: (payload: RoomEventMap[K]) => void): () => void;
+  /** Closes the connection for good. Idempotent. */
+  close(): void;
+}
+
+/** The {@link Room} implementation. */
+export class LiveRoom implements Room {
   /** The show this room follows. */
   readonly showId: string;
   /** Resolves with the first state, once the snapshot has loaded; rejects if the room closes first. */
@@ -92,7 +127,6 @@ export class Room {
   #resolveReady!: (state: ShowState) => void;
   #rejectReady!: (error: unknown) => void;
 
-  /** @internal Use {@link NightmarketClient.join}. */
   constructor(ctx: HttpContext, clock: ServerClock, showId: string, options: JoinOptions = {}) {
     this.#ctx = ctx;
     this.#clock = clock;

@@ -95,6 +95,7 @@ export const MoneySchema = v.pipe(
   d('An amount of money. Format it with Intl.NumberFormat; never use floating point.'),
 );
 
+/** Schema of {@link Image}: an http(s) image URL with its text alternative. */
 export const ImageSchema = v.pipe(
   v.object({
     url: HttpUrlSchema,
@@ -105,6 +106,7 @@ export const ImageSchema = v.pipe(
   d('An image with its text alternative.'),
 );
 
+/** Schema of {@link Host}: the person presenting a show. */
 export const HostSchema = v.pipe(
   v.object({
     name: text(1, 100, 'Display name of the host.'),
@@ -114,6 +116,7 @@ export const HostSchema = v.pipe(
   d('The person presenting the show.'),
 );
 
+/** Schema of {@link ShowStatus}: scheduled, live, paused or ended. */
 export const ShowStatusSchema = v.pipe(
   v.picklist(['scheduled', 'live', 'paused', 'ended']),
   d('scheduled: not started (waiting room); live: on air; paused: briefly off air ("back soon"); ended: over for good.'),
@@ -149,8 +152,10 @@ const ShowObject = v.object({
     currency: CurrencySchema,
   });
 
+/** Schema of {@link Show}: a live show with its host, stream and currency. */
 export const ShowSchema = v.pipe(ShowObject, d('A live show: one host, one stream, a set of products.'));
 
+/** Schema of {@link Variant}: a purchasable variant with its own availability and stock. */
 export const VariantSchema = v.pipe(
   v.object({
     id: IdSchema,
@@ -173,6 +178,7 @@ export const VariantSchema = v.pipe(
   d('A purchasable variant of a product. Every product has at least one.'),
 );
 
+/** Schema of {@link DeliveryPromise}: when the buyer can expect the product. */
 export const DeliveryPromiseSchema = v.pipe(
   v.object({
     minDays: count('Earliest delivery, in days after the order.'),
@@ -184,6 +190,7 @@ export const DeliveryPromiseSchema = v.pipe(
   d('When the buyer can expect the product.'),
 );
 
+/** Schema of {@link TrustBadge}: a guarantee such as authenticity or a verified seller. */
 export const TrustBadgeSchema = v.pipe(
   v.object({
     kind: v.pipe(
@@ -196,6 +203,7 @@ export const TrustBadgeSchema = v.pipe(
   d('A guarantee that answers the buyer\'s worry about counterfeits, sellers or returns.'),
 );
 
+/** Schema of {@link Product}: a product of the show with at least one variant. */
 export const ProductSchema = v.pipe(
   v.object({
     id: IdSchema,
@@ -218,6 +226,7 @@ export const ProductSchema = v.pipe(
   d('A product shown in the show.'),
 );
 
+/** Schema of {@link Pin}: the pinned product with the stream time it belongs to. */
 export const PinSchema = v.pipe(
   v.object({
     productId: IdSchema,
@@ -233,6 +242,7 @@ export const PinSchema = v.pipe(
   d('The product the host is presenting now.'),
 );
 
+/** Schema of {@link FlashSale}: limited units at a sale price in a time window. */
 export const FlashSaleSchema = v.pipe(
   v.object({
     id: IdSchema,
@@ -256,6 +266,7 @@ export const FlashSaleSchema = v.pipe(
   d('A limited number of units at a sale price during a time window.'),
 );
 
+/** Schema of {@link Presale}: deposits now, balance in a later window. */
 export const PresaleSchema = v.pipe(
   v.object({
     id: IdSchema,
@@ -275,6 +286,7 @@ export const PresaleSchema = v.pipe(
   d('A presale: buyers pay a deposit now and the balance in a later window.'),
 );
 
+/** Schema of {@link Poll}: a live poll with 2 to 6 options. */
 export const PollSchema = v.pipe(
   v.object({
     id: IdSchema,
@@ -299,11 +311,13 @@ export const PollSchema = v.pipe(
   d('A live poll run by the host; each viewer votes once.'),
 );
 
+/** Schema of {@link ChatRole}: viewer, host or moderator. */
 export const ChatRoleSchema = v.pipe(
   v.picklist(['viewer', 'host', 'moderator']),
   d('Who wrote a message; host and moderator messages are shown distinctly.'),
 );
 
+/** Schema of {@link ChatMessage}: a plain-text chat message. */
 export const ChatMessageSchema = v.pipe(
   v.object({
     id: IdSchema,
@@ -328,6 +342,7 @@ export const ChatMessageSchema = v.pipe(
   d('A chat message.'),
 );
 
+/** Schema of {@link CartLine}: one line of a cart. */
 export const CartLineSchema = v.pipe(
   v.object({
     id: IdSchema,
@@ -340,6 +355,7 @@ export const CartLineSchema = v.pipe(
   d('One line of a cart.'),
 );
 
+/** Schema of {@link Cart}: a viewer's cart with its subtotal. */
 export const CartSchema = v.pipe(
   v.object({
     lines: v.pipe(v.array(CartLineSchema), v.maxLength(100)),
@@ -349,6 +365,7 @@ export const CartSchema = v.pipe(
   d('The viewer\'s cart for a show.'),
 );
 
+/** Schema of {@link Reservation}: flash-sale units held for one viewer until checkout or expiry. */
 export const ReservationSchema = v.pipe(
   v.object({
     id: IdSchema,
@@ -366,6 +383,7 @@ export const ReservationSchema = v.pipe(
   d('Flash-sale units held for one viewer until checkout or expiry.'),
 );
 
+/** Schema of {@link OrderLine}: one line of an order. */
 export const OrderLineSchema = v.object({
   productId: IdSchema,
   variantId: IdSchema,
@@ -375,6 +393,7 @@ export const OrderLineSchema = v.object({
   saleId: v.optional(v.pipe(IdSchema, d('The flash sale the units were bought in, if any.'))),
 });
 
+/** Schema of {@link Order}: a confirmed purchase or presale deposit. */
 export const OrderSchema = v.pipe(
   v.object({
     id: IdSchema,
@@ -427,11 +446,13 @@ export const CAPABILITIES = [
   'since',
 ] as const;
 
+/** Schema of a capability name (see {@link CAPABILITIES}). */
 export const CapabilitySchema = v.pipe(
   v.string(),
   d(`A capability name. Known ones: ${CAPABILITIES.join(', ')}. Clients ignore names they do not know.`),
 );
 
+/** Schema of {@link Snapshot}: the whole show at one sequence number, as `GET shows/{showId}` returns it. */
 export const SnapshotSchema = v.pipe(
   v.object({
     protocol: v.pipe(v.literal(PROTOCOL_VERSION), d('Protocol version of this response.')),
@@ -477,10 +498,15 @@ const event = <T extends string, S extends v.GenericSchema>(type: T, data: S, wh
 
 const ProductRefSchema = v.object({ productId: IdSchema });
 
+/** Schema of the `show.updated` event. */
 export const ShowUpdatedEventSchema = event('show.updated', ShowSchema, 'The show changed (title, status, stream, replay…). data is the whole show.');
+/** Schema of the `product.upserted` event. */
 export const ProductUpsertedEventSchema = event('product.upserted', ProductSchema, 'A product was added or changed. data is the whole product.');
+/** Schema of the `product.removed` event. */
 export const ProductRemovedEventSchema = event('product.removed', ProductRefSchema, 'A product was taken out of the show.');
+/** Schema of the `product.pinned` event. */
 export const ProductPinnedEventSchema = event('product.pinned', PinSchema, 'The host pinned a product; it replaces any earlier pin.');
+/** Schema of the `product.unpinned` event. */
 export const ProductUnpinnedEventSchema = event(
   'product.unpinned',
   v.object({
@@ -489,6 +515,7 @@ export const ProductUnpinnedEventSchema = event(
   }),
   'The host took the pin down.',
 );
+/** Schema of the `stock.changed` event. */
 export const StockChangedEventSchema = event(
   'stock.changed',
   v.object({
@@ -505,20 +532,31 @@ export const StockChangedEventSchema = event(
   }),
   'Stock of a variant (and, for a sale, its units left) changed.',
 );
+/** Schema of the `sale.scheduled` event. */
 export const SaleScheduledEventSchema = event('sale.scheduled', FlashSaleSchema, 'A flash sale was announced (or changed before it started).');
+/** Schema of the `sale.started` event. */
 export const SaleStartedEventSchema = event('sale.started', FlashSaleSchema, 'A flash sale started: units can be reserved.');
+/** Schema of the `sale.ended` event. */
 export const SaleEndedEventSchema = event('sale.ended', FlashSaleSchema, 'A flash sale ended (sold out, time up, or ended by the host).');
+/** Schema of the `presale.opened` event. */
 export const PresaleOpenedEventSchema = event('presale.opened', PresaleSchema, 'A presale opened for deposits.');
+/** Schema of the `presale.updated` event. */
 export const PresaleUpdatedEventSchema = event('presale.updated', PresaleSchema, 'A presale changed (deposits taken).');
+/** Schema of the `presale.closed` event. */
 export const PresaleClosedEventSchema = event('presale.closed', PresaleSchema, 'A presale stopped taking deposits.');
+/** Schema of the `viewers.changed` event. */
 export const ViewersChangedEventSchema = event('viewers.changed', v.object({ count: count('Viewers watching now.') }), 'The number of viewers changed.');
+/** Schema of the `chat.message` event. */
 export const ChatMessageEventSchema = event('chat.message', ChatMessageSchema, 'A chat message was posted.');
+/** Schema of the `chat.removed` event. */
 export const ChatRemovedEventSchema = event('chat.removed', v.object({ messageId: IdSchema }), 'A moderator removed a message; clients remove it for everyone.');
+/** Schema of the `chat.pinned` event. */
 export const ChatPinnedEventSchema = event(
   'chat.pinned',
   v.object({ message: v.pipe(v.nullable(ChatMessageSchema), d('The pinned message, or null to unpin.')) }),
   'The host pinned (or unpinned) a chat message.',
 );
+/** Schema of the `reaction` event. */
 export const ReactionEventSchema = event(
   'reaction',
   v.object({
@@ -529,6 +567,7 @@ export const ReactionEventSchema = event(
   }),
   'Reactions, aggregated by the server over a short window. Not part of the snapshot state.',
 );
+/** Schema of the `purchase` event. */
 export const PurchaseEventSchema = event(
   'purchase',
   v.object({
@@ -540,9 +579,13 @@ export const PurchaseEventSchema = event(
   }),
   'Someone bought (social proof). Not part of the snapshot state.',
 );
+/** Schema of the `poll.opened` event. */
 export const PollOpenedEventSchema = event('poll.opened', PollSchema, 'The host opened a poll.');
+/** Schema of the `poll.updated` event. */
 export const PollUpdatedEventSchema = event('poll.updated', PollSchema, 'Tallies of an open poll changed.');
+/** Schema of the `poll.closed` event. */
 export const PollClosedEventSchema = event('poll.closed', PollSchema, 'A poll closed; its tallies are final.');
+/** Schema of the `reset` event. */
 export const ResetEventSchema = v.pipe(
   v.object({
     type: v.literal('reset'),
@@ -599,6 +642,7 @@ export const EventEnvelopeSchema = v.pipe(
 // Viewer requests
 // ---------------------------------------------------------------------------------------------
 
+/** Schema of {@link ChatRequest}, the body of `POST shows/{showId}/chat`. */
 export const ChatRequestSchema = v.pipe(
   v.object({
     text: v.pipe(
@@ -613,6 +657,7 @@ export const ChatRequestSchema = v.pipe(
   d('Body of POST /shows/{showId}/chat.'),
 );
 
+/** Schema of {@link ReactionRequest}, the body of `POST shows/{showId}/reactions`. */
 export const ReactionRequestSchema = v.pipe(
   v.object({
     kind: v.pipe(v.string(), v.regex(/^[a-z-]{1,16}$/, 'must be 1–16 lower-case letters or "-"'), d('Kind of reaction, e.g. "heart".')),
@@ -621,13 +666,16 @@ export const ReactionRequestSchema = v.pipe(
   d('Body of POST /shows/{showId}/reactions.'),
 );
 
+/** Schema of {@link VoteRequest}, the body of `POST shows/{showId}/polls/{pollId}/votes`. */
 export const VoteRequestSchema = v.pipe(v.object({ optionId: IdSchema }), d('Body of POST /shows/{showId}/polls/{pollId}/votes.'));
 
+/** Schema of {@link AddToCartRequest}, the body of `POST shows/{showId}/cart/lines`. */
 export const AddToCartRequestSchema = v.pipe(
   v.object({ productId: IdSchema, variantId: IdSchema, quantity: quantity(99, 'Units to add, 1–99.') }),
   d('Body of POST /shows/{showId}/cart/lines. Adding a variant already in the cart adds to its line.'),
 );
 
+/** Schema of {@link UpdateCartLineRequest}, the body of `PATCH shows/{showId}/cart/lines/{lineId}`. */
 export const UpdateCartLineRequestSchema = v.pipe(
   v.object({
     quantity: v.pipe(
@@ -641,11 +689,13 @@ export const UpdateCartLineRequestSchema = v.pipe(
   d('Body of PATCH /shows/{showId}/cart/lines/{lineId}.'),
 );
 
+/** Schema of {@link ReserveRequest}, the body of `POST shows/{showId}/reservations`. */
 export const ReserveRequestSchema = v.pipe(
   v.object({ saleId: IdSchema, quantity: quantity(99, 'Units to hold, 1–99.') }),
   d('Body of POST /shows/{showId}/reservations.'),
 );
 
+/** Schema of {@link CheckoutRequest}, the body of `POST shows/{showId}/checkout`. */
 export const CheckoutRequestSchema = v.pipe(
   v.variant('source', [
     v.pipe(v.object({ source: v.literal('cart') }), d('Buy everything in the viewer\'s cart; the cart is emptied.')),
@@ -668,6 +718,7 @@ export const CheckoutRequestSchema = v.pipe(
   d('Body of POST /shows/{showId}/checkout.'),
 );
 
+/** Schema of {@link CheckoutResult}: an order, or a URL where the viewer completes payment. */
 export const CheckoutResultSchema = v.pipe(
   v.variant('kind', [
     v.object({ kind: v.literal('order'), order: OrderSchema }),
@@ -676,6 +727,7 @@ export const CheckoutResultSchema = v.pipe(
   d('Result of a checkout: a confirmed order, or a URL where the viewer completes payment.'),
 );
 
+/** Schema of {@link DepositRequest}, the body of `POST shows/{showId}/deposits`. */
 export const DepositRequestSchema = v.pipe(
   v.object({ presaleId: IdSchema, quantity: quantity(99, 'Units to put a deposit on, 1–99.') }),
   d('Body of POST /shows/{showId}/deposits.'),
@@ -688,6 +740,7 @@ export const DepositRequestSchema = v.pipe(
 const command = <T extends string, E extends v.ObjectEntries>(type: T, entries: E, what: string) =>
   v.pipe(v.object({ type: v.literal(type), ...entries }), d(what));
 
+/** Schema of {@link AdminCommand}, the body of `POST shows/{showId}/commands` (admin token required). */
 export const AdminCommandSchema = v.pipe(
   v.variant('type', [
     command('show.update', {
@@ -770,6 +823,7 @@ export const AdminCommandSchema = v.pipe(
   d('A host or producer action. Every command is validated, applied, and turned into events.'),
 );
 
+/** Schema of {@link CommandResult}, the response to an admin command. */
 export const CommandResultSchema = v.pipe(
   v.object({
     seq: count('Sequence number of the last event the command produced.'),
@@ -811,6 +865,7 @@ export const PROBLEM_TYPES = {
 /** URI prefix of every problem type. */
 export const PROBLEM_TYPE_PREFIX = 'urn:nightmarket:problem:';
 
+/** Schema of {@link Problem}: an RFC 9457 problem details body (`application/problem+json`). */
 export const ProblemSchema = v.pipe(
   v.object({
     type: v.pipe(v.string(), d(`${PROBLEM_TYPE_PREFIX}<name>, name from the fixed list.`)),
