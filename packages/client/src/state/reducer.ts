@@ -102,8 +102,10 @@ function reduce(state: ShowState, event: ShowEvent): ShowState {
     case 'viewers.changed':
       return { ...state, viewers: event.data.count };
     case 'chat.message': {
-      const chat = [...state.chat, event.data];
-      return { ...state, chat: chat.length > CHAT_HISTORY_LIMIT ? chat.slice(-CHAT_HISTORY_LIMIT) : chat };
+      // One copy per message: drop the oldest while copying when the history is full.
+      const chat = state.chat.slice(Math.max(0, state.chat.length - CHAT_HISTORY_LIMIT + 1));
+      chat.push(event.data);
+      return { ...state, chat };
     }
     case 'chat.removed': {
       const { messageId } = event.data;
