@@ -1,17 +1,21 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const root = new URL('./', import.meta.url);
+const workspaces: string[] = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).workspaces;
+
+// Tests run against the TypeScript sources, not dist/ (test/package-shape.test.mjs covers dist/):
+// '@nightmarket/client' → packages/client/src/index.ts, and so on for every workspace package.
+const alias = Object.fromEntries(
+  workspaces.map((dir) => {
+    const { name } = JSON.parse(readFileSync(new URL(`${dir}/package.json`, root), 'utf8'));
+    return [name, fileURLToPath(new URL(`${dir}/src/index.ts`, root))];
+  }),
+);
 
 export default defineConfig({
-  resolve: {
-    // Tests run against the TypeScript sources, not dist/ (the package-shape test covers dist/).
-    alias: {
-      '@nightmarket/client': src('client'),
-      '@nightmarket/engine': src('engine'),
-      '@nightmarket/testing': src('testing'),
-    },
-  },
+  resolve: { alias },
   test: {
     environment: 'node',
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
