@@ -17,7 +17,8 @@ export function configFor(pkg) {
   const external = Object.keys({ ...dependencies, ...peerDependencies });
   /** @type {import('rollup').RollupOptions} */
   return {
-    input: Object.fromEntries(pkg.entries.map((e) => [e.name, e.source])),
+    // Commands (`bin`) are entries too; rollup keeps their #! line.
+    input: Object.fromEntries([...pkg.entries, ...pkg.bins].map((e) => [e.name, e.source])),
     external: (id) => id.startsWith('node:') || external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
     plugins: [
       esbuild({
@@ -36,10 +37,14 @@ export function configFor(pkg) {
       chunkFileNames: 'chunks/[name]-[hash].js',
     },
     onwarn(warning, warn) {
-      // A missing import or circular dependency in our own sources is a bug, not a warning.
-      if (warning.code === 'UNRESOLVED_IMPORT' || warning.code === 'CIRCULAR_DEPENDENCY') {
-        throw new Error(warning.message);
+      // An import that is neither our source nor a declared dependency would be missing for
+      // whoever installs the package; a circular import in our sources is a bug. Not warnings.
+      if (warning.code === 'UNRESOLVED_IMPORT') {
+        throw new Error(
+          `${pkg.manifest.name}: ${warning.message} Declare it in packages/${pkg.dir}/package.json "dependencies" (or "peerDependencies"), or fix the import.`,
+        );
       }
+      if (warning.code === 'CIRCULAR_DEPENDENCY') throw new Error(`${pkg.manifest.name}: ${warning.message}`);
       warn(warning);
     },
   };

@@ -16,18 +16,18 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { findChromium } from './scripts/chromium.mjs';
-import { PACKAGE_DIRS } from './scripts/lib/workspace.mjs';
+import { workspacePackages } from './scripts/lib/workspace.mjs';
 
 const require = createRequire(import.meta.url);
-const mswWorker = require.resolve('msw/mockServiceWorker.js') // node_modules/msw/lib/mockServiceWorker.js;
+// node_modules/msw/lib/mockServiceWorker.js, through msw's exports map.
+const mswWorker = require.resolve('msw/mockServiceWorker.js');
 
 /** `@nightmarket/<pkg>` → the package's TypeScript entry (served from the repository root). */
+const sources = new Map(workspacePackages().map((p) => [p.manifest.name, `/packages/${p.dir}/src/index.ts`]));
 const workspaceSources = {
   name: 'nightmarket-workspace-sources',
   resolveImport({ source }) {
-    const match = /^@nightmarket\/([\w-]+)$/.exec(source);
-    if (match && PACKAGE_DIRS.includes(match[1])) return `/packages/${match[1]}/src/index.ts`;
-    return undefined;
+    return sources.get(source);
   },
 };
 
@@ -74,6 +74,30 @@ export default {
       ctx.set('Service-Worker-Allowed', '/');
       ctx.set('Cache-Control', 'no-store');
       ctx.body = createReadStream(mswWorker);
+      return undefined;
+    },
+    /**
+     * `/streams/<id>/…`: the server's simulated live HLS stream (packages/server/src/hls.ts, loaded
+     * through tsx on first use) for packages/server/test/hls.browser.test.ts. Each id is a stream
+     * that started 30 s before its first request, so its live window is full and spans a loop.
+     */
+    async function simulatedLiveStreams(ctx, next) {
+      if (!ctx.path.startsWith('/streams/')) return next();
+      const { tsImport } = await import('tsx/esm/api');
+      const { SimulatedLiveStream, createHlsHandler } = await tsImport('./packages/server/src/hls.ts', import.meta.url);
+      const streams = (globalThis.__nmLiveStreams ??= new Map());
+      const handler = createHlsHandler(
+        (id) => {
+          if (!streams.has(id)) streams.set(id, new SimulatedLiveStream({ startedAt: Date.now() - 30_000 }));
+          return streams.get(id);
+        },
+        { basePath: '/streams/' },
+      );
+      const response = await handler(new Request(new URL(ctx.url, 'http://127.0.0.1'), { method: ctx.method }));
+      if (!response) return next();
+      ctx.status = response.status;
+      response.headers.forEach((value, name) => ctx.set(name, value));
+      ctx.body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
       return undefined;
     },
   ],

@@ -7,12 +7,13 @@
  *   build          scripts/build.mjs (JS, declarations, rolled-up .d.ts)
  *   schema         scripts/schema.mjs --check (JSON Schema and docs/protocol.md up to date)
  *   api            scripts/api.mjs (api-extractor reports, CI mode)
+ *   docs           scripts/docs.mjs (typedoc, warnings are errors)
  *   package shape  node --test test/package-shape.test.mjs (the built packages as consumers see them)
  *   unit           vitest run
  *   browser        web-test-runner (Chromium)
  *
- * Prints each step's duration and ends with `tests: N passed, N failed`, the sum of the test
- * counts the three test runners report.
+ * Prints each step's duration and ends with `tests: N passed, N failed[, N skipped]`, the sum of
+ * the test counts the three test runners report (or `steps: …` when a step failed).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -92,16 +93,19 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 let countsComplete = true;
 const done = [];
 
-function summary() {
+/** Step table, then one closing line: `tests: N passed, N failed[, N skipped]`, or `steps: …`. */
+function summary(closing = '') {
   console.log('');
   for (const d of done) console.log(`  ${d.ok ? 'ok  ' : 'FAIL'} ${d.name.padEnd(14)} ${seconds(d.ms).padStart(7)}${d.note ? `  ${d.note}` : ''}`);
+  if (closing) console.log(closing);
   const failedSteps = done.filter((d) => !d.ok).length;
-  const tests = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? ` (${totals.skipped} skipped)` : ''}`;
+  const tests = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
   if (countsComplete) {
     console.log(`tests: ${tests}`);
   } else {
-    // Not every test runner ran (or reported): count steps, and show the partial test counts.
-    console.log(`steps: ${done.length - failedSteps} passed, ${failedSteps} failed${done.some((d) => d.note) ? `; tests in the steps that ran: ${tests}` : ''}`);
+    // Not every test runner ran (or reported): show the partial test counts, and count steps.
+    if (done.some((d) => d.note)) console.log(`(tests in the steps that ran: ${tests})`);
+    console.log(`steps: ${done.length - failedSteps} passed, ${failedSteps} failed`);
   }
 }
 
@@ -142,6 +146,5 @@ for (const step of steps) {
     process.exit(1);
   }
 }
-summary();
-console.log(`all ${steps.length} steps passed in ${seconds(performance.now() - started)}`);
+summary(`all ${steps.length} steps passed in ${seconds(performance.now() - started)}`);
 rmSync(tmp, { recursive: true, force: true });

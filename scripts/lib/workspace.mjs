@@ -9,8 +9,34 @@ import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Build order: engine's declarations import @nightmarket/client's dist, testing imports both. */
-export const PACKAGE_DIRS = ['client', 'engine', 'testing'];
+const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
+
+/**
+ * The root package.json `workspaces` (folders under packages/), in build order: a package comes
+ * after the workspace packages it depends on, because its declarations import their dist/
+ * (engine's import @nightmarket/client). Otherwise the order of `workspaces` is kept.
+ */
+export const PACKAGE_DIRS = buildOrder(readJson(join(root, 'package.json')).workspaces.map((w) => w.replace(/^packages\//, '')));
+
+function buildOrder(dirs) {
+  const manifests = new Map(dirs.map((dir) => [dir, readJson(join(root, 'packages', dir, 'package.json'))]));
+  const dirOf = new Map([...manifests].map(([dir, m]) => [m.name, dir]));
+  const ordered = [];
+  const visiting = new Set();
+  const visit = (dir) => {
+    if (ordered.includes(dir)) return;
+    if (visiting.has(dir)) throw new Error(`workspace packages depend on each other in a cycle through packages/${dir}`);
+    visiting.add(dir);
+    const m = manifests.get(dir);
+    for (const dep of Object.keys({ ...m.dependencies, ...m.peerDependencies })) {
+      if (dirOf.has(dep)) visit(dirOf.get(dep));
+    }
+    visiting.delete(dir);
+    ordered.push(dir);
+  };
+  dirs.forEach(visit);
+  return ordered;
+}
 
 /**
  * @typedef {object} Entry
@@ -20,11 +46,17 @@ export const PACKAGE_DIRS = ['client', 'engine', 'testing'];
  * @property {string} types       absolute path of the rolled-up declarations
  * @property {string} apiConfig   absolute path of the api-extractor config for this entry
  *
+ * @typedef {object} Bin
+ * @property {string} command     command name, e.g. "nightmarket-server"
+ * @property {string} name        output name: dist/<name>.js (no declarations, no API report)
+ * @property {string} source      absolute path of the TypeScript entry (its #! line is kept)
+ *
  * @typedef {object} WorkspacePackage
  * @property {string} dir         "client"
  * @property {string} path        absolute package folder
  * @property {Record<string, any>} manifest  package.json
- * @property {Entry[]} entries
+ * @property {Entry[]} entries   public entry points (`exports`)
+ * @property {Bin[]} bins         commands (`bin`)
  * @property {string | null} skip why the package cannot be built yet, or null
  */
 
@@ -34,10 +66,11 @@ export function workspacePackages() {
   const out = [];
   for (const dir of PACKAGE_DIRS) {
     const path = join(root, 'packages', dir);
-    const manifest = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8'));
+    const manifest = readJson(join(path, 'package.json'));
     const entries = entriesOf(path, manifest);
+    const bins = binsOf(path, manifest);
     let skip = null;
-    const missing = entries.filter((e) => !existsSync(e.source));
+    const missing = [...entries, ...bins].filter((e) => !existsSync(e.source));
     if (missing.length > 0) {
       skip = `no ${missing.map((e) => rel(e.source)).join(', ')} yet`;
     } else {
@@ -45,7 +78,7 @@ export function workspacePackages() {
       const blocked = deps.filter((d) => byName.get(d)?.skip);
       if (blocked.length > 0) skip = `depends on ${blocked.join(', ')}, which is skipped`;
     }
-    const pkg = { dir, path, manifest, entries, skip };
+    const pkg = { dir, path, manifest, entries, bins, skip };
     byName.set(manifest.name, pkg);
     out.push(pkg);
   }
@@ -61,16 +94,23 @@ export function buildablePackages(step) {
   return all.filter((p) => !p.skip);
 }
 
+/** dist/<name>.js ← src/<name>.ts, or src/<name>/index.ts. */
+function sourceOf(path, name) {
+  const candidates = [join(path, 'src', `${name}.ts`), join(path, 'src', name, 'index.ts')];
+  return candidates.find((c) => existsSync(c)) ?? candidates[0];
+}
+
+const DIST_JS = /^(?:\.\/)?dist\/([\w-]+)\.js$/;
+
 /** Entry points from the exports map: every condition object whose `default` is ./dist/<name>.js. */
 function entriesOf(path, manifest) {
   const entries = [];
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
     if (typeof target !== 'object' || target === null) continue;
-    const match = /^\.\/dist\/([\w-]+)\.js$/.exec(target.default ?? '');
+    const match = DIST_JS.exec(target.default ?? '');
     if (!match) continue;
     const name = match[1];
-    const candidates = [join(path, 'src', `${name}.ts`), join(path, 'src', name, 'index.ts')];
-    const source = candidates.find((c) => existsSync(c)) ?? candidates[0];
+    const source = sourceOf(path, name);
     entries.push({
       subpath,
       name,
@@ -82,6 +122,15 @@ function entriesOf(path, manifest) {
   return entries;
 }
 
+/** Commands from `bin` ("bin": "./dist/cli.js" or { "name": "./dist/cli.js" }). */
+function binsOf(path, manifest) {
+  const bin = typeof manifest.bin === 'string' ? { [manifest.name.replace(/^@[^/]+\//, '')]: manifest.bin } : manifest.bin ?? {};
+  return Object.entries(bin).flatMap(([command, file]) => {
+    const match = DIST_JS.exec(file);
+    return match ? [{ command, name: match[1], source: sourceOf(path, match[1]) }] : [];
+  });
+}
+
 export function rel(path) {
   return path.startsWith(root) ? path.slice(root.length) : path;
 }
@@ -89,7 +138,7 @@ export function rel(path) {
 /** Absolute path of an installed package's command (its package.json `bin`), to run with `node`. */
 export function binPath(pkg, command = pkg) {
   const dir = join(root, 'node_modules', pkg);
-  const { bin } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const { bin } = readJson(join(dir, 'package.json'));
   const file = typeof bin === 'string' ? bin : bin?.[command];
   if (!file) throw new Error(`${pkg} has no "${command}" command`);
   return join(dir, file);

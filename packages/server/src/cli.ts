@@ -1,0 +1,349 @@
+#!/usr/bin/env node
+/**
+ * `nightmarket-server`: the reference backend from the command line.
+ *
+ * ```sh
+ * nightmarket-server --port 8080 --data ./nightmarket.db --shows ./shows.json --admin-token "$TOKEN"
+ * ```
+ *
+ * Every flag has an environment variable (a flag wins over its variable). {@link main} runs the
+ * whole command in-process and resolves with its exit code, so tests drive it without spawning.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CommerceStore, ShowInit } from '@nightmarket/engine';
+import { createNightmarketServer, type NightmarketServer } from './server.js';
+import { SqliteStore } from './sqlite-store.js';
+import { loadShowsFile, ShowsFileError } from './shows-file.js';
+
+/** Where {@link main} writes and how it learns that it should stop. */
+export interface CliIo {
+  /** Writes one line of normal output (no trailing newline needed). */
+  stdout(line: string): void;
+  /** Writes one line of error output. */
+  stderr(line: string): void;
+  /**
+   * Calls `stop` when the process is asked to stop (SIGTERM, SIGINT); returns a function that
+   * stops listening. Default: the process's signals. Tests pass their own trigger.
+   */
+  onStopSignal?(stop: (signal: string) => void): () => void;
+  /** Called once the server listens (tests read its URL here). */
+  onListening?(server: NightmarketServer): void;
+}
+
+/** Dependencies of {@link main} that the caller may replace. */
+export interface CliDeps {
+  /** Opens the store for `--data <file>`. */
+  createStore?: ((path: string) => CommerceStore) | undefined;
+}
+
+const NAME = 'nightmarket-server';
+
+/** Exit code of a usage error (bad flag, missing admin token), as most commands use it. */
+const USAGE = 2;
+
+const HELP = `Usage: ${NAME} [options]
+
+Serves Night Market protocol v1 (live shows, flash sales, carts, chat) over HTTP.
+The protocol's base URL is http://<host>:<port>/api/.
+
+Options:
+  --port <number>        TCP port to listen on (default 8080)             env NIGHTMARKET_PORT
+  --host <address>       interface to listen on (default 127.0.0.1)       env NIGHTMARKET_HOST
+  --data <file>          SQLite file for orders and stock (default: memory) env NIGHTMARKET_DATA
+  --shows <file>         JSON file of shows to create at start            env NIGHTMARKET_SHOWS
+  --admin-token <token>  bearer token of the admin API (required)         env NIGHTMARKET_ADMIN_TOKEN
+  --cors <origins>       comma-separated origins allowed to call the API  env NIGHTMARKET_CORS
+                         from a browser, e.g. https://shop.example
+  -h, --help             show this help and exit
+  -v, --version          show the version and exit
+
+Admin API (Authorization: Bearer <admin token>):
+  GET    /api/shows                  list the shows
+  PUT    /api/shows/{id}             create or replace a show: { "show": …, "products": […] }
+  DELETE /api/shows/{id}             delete a show
+  POST   /api/shows/{id}/commands    host commands: show.start, show.pause, show.end, sale.schedule, …
+
+Prefer the environment variable for the admin token: command lines are visible to other users.
+SIGTERM or SIGINT ends every event stream, finishes requests in progress and exits 0.
+`;
+
+/** A problem with the command line or the environment: one line, exit code 2. */
+class UsageError extends Error {}
+
+/**
+ * Runs `nightmarket-server`: parses flags and environment, loads the shows file, starts the
+ * server and waits for a stop signal, then shuts down gracefully.
+ *
+ * @param argv - the arguments after the command name (`process.argv.slice(2)`)
+ * @param env - the environment (`process.env`)
+ * @param io - output and the stop signal
+ * @param deps - replaceable dependencies (the store for `--data`)
+ * @returns the exit code: 0 after `--help`, `--version` or a graceful stop; 2 for a usage error;
+ *   1 when the shows file is bad or the server cannot start
+ */
+export async function main(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: CliIo,
+  deps: CliDeps = {},
+): Promise<number> {
+  let settings: Settings | 'help' | 'version';
+  try {
+    settings = parseSettings(argv, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`${NAME}: ${error.message}`);
+    io.stderr(`Run "${NAME} --help" for the options.`);
+    return USAGE;
+  }
+  if (settings === 'help') {
+    for (const line of HELP.trimEnd().split('\n')) io.stdout(line);
+    return 0;
+  }
+  if (settings === 'version') {
+    io.stdout(`${NAME} ${version()}`);
+    return 0;
+  }
+
+  let shows: ShowInit[] = [];
+  if (settings.shows !== undefined) {
+    try {
+      shows = await loadShowsFile(settings.shows);
+    } catch (error) {
+      if (!(error instanceof ShowsFileError)) throw error;
+      for (const line of `${NAME}: shows file ${error.message}`.split('\n')) io.stderr(line);
+      return 1;
+    }
+  }
+
+  let store: CommerceStore | undefined;
+  let server: NightmarketServer;
+  try {
+    if (settings.data !== undefined) {
+      store = (deps.createStore ?? openDataStore)(settings.data);
+      // The engine seeds each show's stock from its definition. Over a file that already tracks
+      // the show, that would undo sales made before the restart (and could oversell), so refuse
+      // until resuming shows after a restart is supported.
+      const known = store instanceof SqliteStore ? new Set(store.showIds()) : new Set<string>();
+      const clash = shows.map((s) => s.show.id).filter((id) => known.has(id));
+      if (clash.length > 0) {
+        throw new Error(
+          `--data ${settings.data} already holds orders and stock for show(s) ${clash.join(', ')}; resuming a show after a restart is not supported yet, so starting would reset its stock. Use a new --data file, or leave those shows out of --shows.`,
+        );
+      }
+    }
+    server = await createNightmarketServer({
+      port: settings.port,
+      host: settings.host,
+      adminToken: settings.adminToken,
+      cors: settings.cors,
+      shows,
+      store,
+      // Server-side log: the stack helps whoever runs the server, and never reaches a response.
+      onError: (error) => {
+        const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        for (const line of `${NAME}: unexpected error: ${text}`.split('\n')) io.stderr(line);
+      },
+    });
+  } catch (error) {
+    await (store as { close?: () => unknown } | undefined)?.close?.();
+    io.stderr(`${NAME}: cannot start: ${describe(error)}`);
+    return 1;
+  }
+
+  const where = settings.data === undefined ? 'orders kept in memory' : `data in ${settings.data}`;
+  io.stdout(`${NAME}: listening on ${server.url} (protocol base URL ${server.url}api/; ${shows.length} show(s); ${where})`);
+  io.onListening?.(server);
+
+  const signal = await new Promise<string>((resolve) => {
+    const off = (io.onStopSignal ?? processSignals)((name) => {
+      off();
+      resolve(name);
+    });
+  });
+  io.stdout(`${NAME}: ${signal}: closing event streams and finishing requests…`);
+  await server.close();
+  io.stdout(`${NAME}: stopped`);
+  return 0;
+}
+
+// --- settings ---------------------------------------------------------------------------------
+
+interface Settings {
+  port: number;
+  host: string;
+  data: string | undefined;
+  shows: string | undefined;
+  adminToken: string;
+  cors: string[];
+}
+
+function parseSettings(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Settings | 'help' | 'version' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        shows: { type: 'string' },
+        'admin-token': { type: 'string' },
+        cors: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(parseArgsMessage(error));
+  }
+  if (values['help']) return 'help';
+  if (values['version']) return 'version';
+
+  /** The flag's value, else the variable's; with the name to use in messages. */
+  const pick = (flag: string, variable: string): { value: string | undefined; from: string } => {
+    const value = values[flag];
+    if (typeof value === 'string') return { value, from: `--${flag}` };
+    const fromEnv = env[variable];
+    return { value: fromEnv === '' ? undefined : fromEnv, from: variable };
+  };
+  const nonEmpty = (option: { value: string | undefined; from: string }, what: string): string | undefined => {
+    if (option.value !== undefined && option.value.trim() === '') throw new UsageError(`${option.from} must be ${what}, got an empty value`);
+    return option.value;
+  };
+
+  const portOption = pick('port', 'NIGHTMARKET_PORT');
+  let port = 8080;
+  if (portOption.value !== undefined) {
+    if (!/^\d{1,5}$/.test(portOption.value) || Number(portOption.value) > 65_535) {
+      throw new UsageError(`${portOption.from} must be a port number from 0 to 65535, got ${JSON.stringify(portOption.value)}`);
+    }
+    port = Number(portOption.value);
+  }
+
+  const host = nonEmpty(pick('host', 'NIGHTMARKET_HOST'), 'an address such as 127.0.0.1 or 0.0.0.0') ?? '127.0.0.1';
+  const data = nonEmpty(pick('data', 'NIGHTMARKET_DATA'), 'the path of a SQLite file');
+  const shows = nonEmpty(pick('shows', 'NIGHTMARKET_SHOWS'), 'the path of a JSON shows file');
+
+  const corsOption = pick('cors', 'NIGHTMARKET_CORS');
+  const cors: string[] = [];
+  for (const item of (corsOption.value ?? '').split(',')) {
+    const origin = item.trim();
+    if (origin === '') continue;
+    if (origin === '*') throw new UsageError(`${corsOption.from} must list origins explicitly; "*" is not allowed (the API accepts credentials)`);
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new UsageError(`${corsOption.from} must be comma-separated origins such as https://shop.example (no path), got ${JSON.stringify(origin)}`);
+    }
+    cors.push(parsed.origin);
+  }
+
+  const tokenOption = pick('admin-token', 'NIGHTMARKET_ADMIN_TOKEN');
+  const adminToken = tokenOption.value;
+  if (adminToken === undefined || adminToken.trim() === '') {
+    throw new UsageError('an admin token is required: set NIGHTMARKET_ADMIN_TOKEN (or pass --admin-token); it protects the admin API');
+  }
+  if (!/^[\x21-\x7e]+$/.test(adminToken)) {
+    throw new UsageError(`${tokenOption.from} must be visible ASCII characters without spaces (it is sent as a bearer token)`);
+  }
+
+  return { port, host, data, shows, adminToken, cors };
+}
+
+/** One line for a parseArgs error, naming the flag and what it expects. */
+function parseArgsMessage(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  // Node quotes the flag as '--port', '--port <value>' or, with a short alias, '-h, --help'.
+  const flag = /'(?:-\w, )?(--?[^' ,]+)/.exec(message)?.[1];
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown flag ${flag ?? message}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing/.test(message)
+        ? `${flag ?? 'a flag'} needs a value (${flag ?? 'the flag'} <value> or ${flag ?? 'the flag'}=<value>)`
+        : `${flag ?? 'a flag'} takes no value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}: every option is a --flag`.replace('  ', ' ');
+    default:
+      return message;
+  }
+}
+
+// --- runtime ----------------------------------------------------------------------------------
+
+/**
+ * Opens the store behind `--data`. SQLite storage is wired in separately; until then `--data` is
+ * refused rather than silently keeping orders in memory.
+ */
+function openDataStore(path: string): CommerceStore {
+  return new SqliteStore({ path });
+}
+
+function processSignals(stop: (signal: string) => void): () => void {
+  const handler = (signal: NodeJS.Signals): void => stop(signal);
+  process.once('SIGTERM', handler);
+  process.once('SIGINT', handler);
+  return () => {
+    process.off('SIGTERM', handler);
+    process.off('SIGINT', handler);
+  };
+}
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return manifest.version ?? 'unknown';
+}
+
+/** A message without stack trace: what an operator needs on one line. */
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
+
+/** Whether this module is the program being run (not imported by a test or another module). */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    // npm links bins through a symlink; the module's own URL is the real path.
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const io: CliIo = {
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+    onStopSignal: (stop) => {
+      const off = processSignals((signal) => {
+        // A second signal while closing means "now".
+        process.once('SIGINT', () => process.exit(130));
+        process.once('SIGTERM', () => process.exit(143));
+        stop(signal);
+      });
+      return off;
+    },
+  };
+  main(process.argv.slice(2), process.env, io).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${NAME}: ${describe(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

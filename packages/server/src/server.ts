@@ -1,0 +1,448 @@
+/**
+ * The reference backend as a Node HTTP server: the engine's protocol binding under `/api/`, an
+ * admin API that creates, replaces, lists and deletes shows, `GET /healthz`, security headers, a
+ * body size limit, and a shutdown that ends every event stream instead of waiting for it.
+ *
+ * The protocol itself lives in `@nightmarket/engine` (`createHttpHandler`); this module only adds
+ * what a process needs around it, so the msw test kit and this server speak the same protocol.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import {
+  PROBLEM_MEDIA_TYPE,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  ProductSchema,
+  ShowSchema,
+  validate,
+  type Product,
+  type ValidationIssue,
+} from '@nightmarket/client';
+import {
+  bearerViewer,
+  createHttpHandler,
+  MemoryStore,
+  ProblemError,
+  ShowRegistry,
+  type CommerceStore,
+  type EngineOptions,
+  type ShowEngine,
+  type ShowInit,
+  type Viewer,
+} from '@nightmarket/engine';
+import { Hono, type Context } from 'hono';
+import { createHlsHandler, SimulatedLiveStream } from './hls.js';
+import { secureHeaders } from 'hono/secure-headers';
+
+/** Options of {@link createNightmarketServer}. */
+export interface NightmarketServerOptions {
+  /**
+   * Bearer token of the admin API (show management and host commands). Required: the server
+   * refuses to start without one. Keep it out of viewers' browsers.
+   */
+  adminToken: string;
+  /** TCP port (default 8080; 0 picks a free port, see {@link NightmarketServer.port}). */
+  port?: number | undefined;
+  /** Interface to listen on (default `127.0.0.1`, this machine only). */
+  host?: string | undefined;
+  /**
+   * Where commerce state lives (stock, reservations, orders, carts, idempotency keys), shared by
+   * every show. Default: a new `MemoryStore` (lost on restart). Closed by {@link NightmarketServer.close}
+   * when it has a `close()` method.
+   */
+  store?: CommerceStore | undefined;
+  /** Shows to create at start, e.g. from {@link loadShowsFile}. */
+  shows?: readonly ShowInit[] | undefined;
+  /**
+   * Origins allowed to call the API from a browser (CORS with credentials), e.g.
+   * `['https://shop.example']`. Default none: only same-origin pages can use the API.
+   */
+  cors?: readonly string[] | undefined;
+  /** Options every show's engine gets (clock, limits, timers). Its `store` is ignored: see `store`. */
+  engine?: EngineOptions | undefined;
+  /**
+   * Maps a request to its viewer. Default: the test kit's `Authorization: Bearer <id>[~name]`
+   * mapping, which trusts the client; a real deployment passes its own session check. The admin
+   * token is never accepted as a viewer credential, whatever this function says.
+   */
+  identify?: ((request: Request) => Viewer | null | Promise<Viewer | null>) | undefined;
+  /**
+   * Adds routes outside `/api/` (the simulated HLS stream, a demo page…). Called once, before the
+   * server listens; routes under `/api/` and `/healthz` are taken.
+   */
+  extraRoutes?: ((app: Hono) => void) | undefined;
+  /**
+   * Serve a simulated live HLS stream for every show at `/streams/{showId}/live.m3u8` (and its
+   * recording at `/streams/{showId}/replay.m3u8`): committed portrait fixture segments in a
+   * sliding window with EXT-X-PROGRAM-DATE-TIME, looping forever, for demos and tests. Point a
+   * show's `stream.hls` at it, or at a real encoder. Default true.
+   */
+  simulatedStreams?: boolean | undefined;
+  /** Called with unexpected errors, which are answered with a generic 500. Default `console.error`. */
+  onError?: ((error: unknown) => void) | undefined;
+  /**
+   * How long {@link NightmarketServer.close} lets requests in progress finish before it cuts
+   * their connections, in ms (default 5000). Event streams do not wait: they are ended at once.
+   */
+  shutdownGraceMs?: number | undefined;
+}
+
+/** A running server, as {@link createNightmarketServer} resolves it. */
+export interface NightmarketServer {
+  /** Origin of the server with a trailing slash, e.g. `http://127.0.0.1:8080/`; the protocol base URL is `url + 'api/'`. */
+  readonly url: string;
+  /** The port it listens on (the real one when the option was 0). */
+  readonly port: number;
+  /** The shows it serves: engines can also be created and driven directly. */
+  readonly registry: ShowRegistry;
+  /**
+   * Shuts down: stops accepting connections, ends every event stream (clients see the end of the
+   * stream and reconnect elsewhere), stops the engines' timers, lets other requests finish (up to
+   * `shutdownGraceMs`), then closes the store if it has `close()`. Resolves when all of that is
+   * done; calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/** Largest request body accepted, in bytes (the protocol's limit). */
+const BODY_LIMIT = 64 * 1024;
+/** Path of the protocol's base URL. */
+const API_BASE = '/api/';
+const STREAMS_BASE = '/streams/';
+
+/**
+ * Starts the reference backend and resolves once it listens.
+ *
+ * Routes: the protocol under `/api/` (snapshots, event streams, viewer requests,
+ * `POST /api/shows/{id}/commands` for host commands), the admin API `GET /api/shows`,
+ * `PUT /api/shows/{id}` and `DELETE /api/shows/{id}` (bearer admin token: none → 401, wrong →
+ * 403), `GET /healthz`, and whatever `extraRoutes` adds.
+ *
+ * @param options - token, address, storage, initial shows, CORS allow-list and engine options
+ * @throws TypeError when the admin token is missing or an option or an initial show is invalid;
+ *   rejects when the port cannot be bound (the listen error, e.g. `EADDRINUSE`)
+ */
+export async function createNightmarketServer(options: NightmarketServerOptions): Promise<NightmarketServer> {
+  const adminToken = checkAdminToken(options.adminToken);
+  const port = options.port ?? 8080;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new TypeError(`createNightmarketServer: options.port must be an integer from 0 to 65535, got ${String(port)}.`);
+  }
+  const host = options.host ?? '127.0.0.1';
+  const origins = checkOrigins(options.cors ?? []);
+  const onError = options.onError ?? ((error: unknown) => console.error('nightmarket-server:', error));
+  const graceMs = Math.max(0, options.shutdownGraceMs ?? 5000);
+  const store = options.store ?? new MemoryStore();
+
+  const registry = new ShowRegistry({ ...options.engine, store, onError: options.engine?.onError ?? onError });
+  try {
+    for (const [i, init] of (options.shows ?? []).entries()) {
+      if (registry.get(init.show?.id)) {
+        throw new TypeError(`createNightmarketServer: options.shows[${i}] has the same show id as an earlier show ("${init.show.id}").`);
+      }
+      registry.create(init);
+    }
+  } catch (error) {
+    registry.dispose();
+    throw error;
+  }
+
+  const identify = options.identify ?? bearerViewer;
+  const protocol = createHttpHandler({
+    shows: registry,
+    adminToken,
+    basePath: API_BASE,
+    bodyLimit: BODY_LIMIT,
+    cors: origins.length > 0 ? { origins } : undefined,
+    onError,
+    // Admin tokens must never act as viewer credentials: a viewer's id is public (chat authors).
+    identify: async (request) => (isAdmin(request.headers.get('Authorization'), adminToken) ? null : identify(request)),
+  });
+
+  let closing = false;
+  const app = new Hono();
+  app.use(
+    '*',
+    secureHeaders({
+      // The API is meant to be called from the allow-listed origins, and the HLS stream to be
+      // played from any page: CORS decides who may read, not CORP.
+      crossOriginResourcePolicy: false,
+      // Plain HTTP: HSTS belongs to the TLS proxy in front of this server.
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use(`${API_BASE}*`, async (c, next) => {
+    await next();
+    // JSON and event streams only: nothing under /api/ is a document that may run or be framed.
+    setHeader(c, 'Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    // The admin routes answer in the protocol's conventions too (the binding sets it on its own).
+    if (!c.res.headers.has(PROTOCOL_HEADER)) setHeader(c, PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+  });
+  app.use(`${API_BASE}*`, async (c, next) => {
+    // Refuse a declared oversize body before anything reads it. Bodies without a length
+    // (chunked) are counted while they are read, here and in the protocol binding.
+    if (Number(c.req.header('Content-Length') ?? 0) > BODY_LIMIT) return problem(tooLarge());
+    await next();
+  });
+
+  app.get('/healthz', (c) => {
+    c.header('Cache-Control', 'no-store');
+    return closing ? c.json({ status: 'shutting-down' }, 503) : c.json({ status: 'ok', shows: registry.list().length });
+  });
+
+  // --- admin API: show management ---------------------------------------------------------------
+
+  app.get(`${API_BASE}shows`, (c) => {
+    requireAdmin(c, adminToken);
+    const shows = registry.list().map((engine) => summary(engine));
+    return json({ shows });
+  });
+
+  app.put(`${API_BASE}shows/:showId`, async (c) => {
+    requireAdmin(c, adminToken);
+    const showId = c.req.param('showId');
+    const init = parseShowInit(await readJson(c), showId);
+    const replaced = registry.delete(showId);
+    const engine = registry.create(init);
+    return json(engine.snapshot(), replaced ? 200 : 201);
+  });
+
+  app.delete(`${API_BASE}shows/:showId`, (c) => {
+    requireAdmin(c, adminToken);
+    const showId = c.req.param('showId');
+    if (!registry.delete(showId)) throw new ProblemError('not-found', `Show "${showId}" not found.`);
+    return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+  });
+
+  // --- the protocol -------------------------------------------------------------------------------
+
+  app.all(`${API_BASE}*`, (c) => protocol(c.req.raw));
+
+  if (options.simulatedStreams ?? true) {
+    const streams = new Map<string, SimulatedLiveStream>();
+    const hls = createHlsHandler(
+      (showId) => {
+        if (!registry.get(showId)) return undefined;
+        let stream = streams.get(showId);
+        // Started a window ago, so the first viewer finds a full live playlist, not an empty one.
+        if (!stream) streams.set(showId, (stream = new SimulatedLiveStream({ startedAt: Date.now() - 12_000 })));
+        return stream;
+      },
+      { basePath: STREAMS_BASE },
+    );
+    app.all(`${STREAMS_BASE}*`, async (c) => (await hls(c.req.raw)) ?? c.notFound());
+  }
+
+  options.extraRoutes?.(app);
+
+  app.notFound((c) => problem(new ProblemError('not-found', `No such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  app.onError((error) => {
+    if (error instanceof ProblemError) {
+      if (error.status >= 500) onError(error);
+      return problem(error);
+    }
+    onError(error);
+    return problem(new ProblemError('internal', 'Something went wrong on our side. Please try again.'));
+  });
+
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    // A library must not replace the process's global Request and Response.
+    overrideGlobalObjects: false,
+  }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    const fail = (error: Error): void => {
+      registry.dispose();
+      reject(error);
+    };
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      resolve();
+    });
+  });
+  server.on('error', onError);
+
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  const url = `http://${urlHost}:${address.port}/`;
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Ending the engines ends their streams, which would otherwise keep connections (and the
+      // process) alive for as long as the show runs.
+      registry.dispose();
+      server.closeIdleConnections();
+      // Connections kept alive become idle after their current response: close those too.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+      try {
+        await stopped;
+      } finally {
+        clearInterval(sweep);
+        clearTimeout(cut);
+      }
+      const closable = store as CommerceStore & { close?: () => unknown };
+      if (typeof closable.close === 'function') await closable.close();
+    })();
+    return closed;
+  };
+
+  return { url, port: address.port, registry, close };
+}
+
+// --- helpers ----------------------------------------------------------------------------------
+
+function checkAdminToken(token: unknown): string {
+  if (typeof token !== 'string' || token.trim() === '') {
+    throw new TypeError(
+      'createNightmarketServer: an admin token is required (options.adminToken): the admin API would otherwise be open to anyone.',
+    );
+  }
+  if (!/^[\x21-\x7e]{1,4096}$/.test(token)) {
+    throw new TypeError('createNightmarketServer: options.adminToken must be visible ASCII characters without spaces (it is sent as a bearer token).');
+  }
+  return token;
+}
+
+function checkOrigins(origins: readonly string[]): string[] {
+  return origins.map((origin, i) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new TypeError(
+        `createNightmarketServer: options.cors[${i}] must be an origin such as "https://shop.example" (scheme, host and port only), got ${JSON.stringify(origin)}.`,
+      );
+    }
+    return parsed.origin;
+  });
+}
+
+/** Whether the Authorization header carries the admin token (compared in constant time). */
+function isAdmin(authorization: string | null | undefined, adminToken: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match) return false;
+  // Hashing first gives equal lengths, so timingSafeEqual reveals neither content nor length.
+  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(match[1]!), digest(adminToken));
+}
+
+function requireAdmin(c: Context, adminToken: string): void {
+  const authorization = c.req.header('Authorization');
+  if (!/^Bearer\s+\S+\s*$/i.test(authorization ?? '')) {
+    throw new ProblemError('unauthorized', 'The admin API needs Authorization: Bearer with the admin token.');
+  }
+  if (!isAdmin(authorization, adminToken)) throw new ProblemError('forbidden', 'This token may not use the admin API.');
+}
+
+function tooLarge(): ProblemError {
+  return new ProblemError('payload-too-large', `The request body must be at most ${BODY_LIMIT} bytes.`);
+}
+
+/** Reads a JSON body of at most {@link BODY_LIMIT} bytes, counting while it reads. */
+async function readJson(c: Context): Promise<unknown> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const body = c.req.raw.body;
+  if (body) {
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > BODY_LIMIT) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const text = new TextDecoder().decode(Buffer.concat(chunks));
+  if (text.trim() === '') {
+    const message = 'is required: send { "show": …, "products": […] } as JSON';
+    throw new ProblemError('invalid-request', `body: ${message}`, { errors: [{ path: '(root)', message }] });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const message = 'is not valid JSON';
+    throw new ProblemError('invalid-request', `body: ${message}`, { errors: [{ path: '(root)', message }] });
+  }
+}
+
+/**
+ * Validates the body of `PUT /api/shows/{id}` with the protocol's schemas. Paths in errors are
+ * the protocol's dotted paths into the body (`products.0.price.amount`).
+ */
+function parseShowInit(body: unknown, showId: string): ShowInit {
+  const invalid = (issues: ValidationIssue[]): ProblemError => {
+    const first = issues[0]!;
+    return new ProblemError('invalid-request', `${first.path}: ${first.message}`, { errors: issues });
+  };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid([{ path: '(root)', message: 'must be an object { "show": …, "products": […] }' }]);
+  }
+  const record = body as Record<string, unknown>;
+  const issues: ValidationIssue[] = [];
+  const show = validate(ShowSchema, record['show']);
+  if (!show.success) issues.push(...show.issues.map((i) => prefixed('show', i)));
+  else if (show.output.id !== showId) {
+    issues.push({ path: 'show.id', message: `must be the id in the URL ("${showId}")` });
+  }
+  const products: Product[] = [];
+  const list = record['products'] ?? [];
+  if (!Array.isArray(list)) issues.push({ path: 'products', message: 'must be an array of products' });
+  else if (list.length > 500) issues.push({ path: 'products', message: 'must list at most 500 products' });
+  else {
+    const seen = new Map<string, number>();
+    list.forEach((value: unknown, i) => {
+      const product = validate(ProductSchema, value);
+      if (!product.success) return issues.push(...product.issues.map((issue) => prefixed(`products.${i}`, issue)));
+      const earlier = seen.get(product.output.id);
+      if (earlier !== undefined) issues.push({ path: `products.${i}.id`, message: `must be unique; products.${earlier} has the same id` });
+      seen.set(product.output.id, i);
+      products.push(product.output);
+    });
+  }
+  if (issues.length > 0 || !show.success) throw invalid(issues);
+  return { show: show.output, products };
+}
+
+function prefixed(prefix: string, issue: ValidationIssue): ValidationIssue {
+  return { path: issue.path === '(root)' ? prefix : `${prefix}.${issue.path}`, message: issue.message };
+}
+
+function summary(engine: ShowEngine): { id: string; title: string; status: string; startsAt: number; viewers: number } {
+  const { show, viewers } = engine.state;
+  return { id: show.id, title: show.title, status: show.status, startsAt: show.startsAt, viewers };
+}
+
+function setHeader(c: Context, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value);
+  } catch {
+    // Immutable headers (a response passed through from a fetch): copy it.
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.set(name, value);
+  }
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } });
+}
+
+function problem(error: ProblemError): Response {
+  return new Response(JSON.stringify(error.toProblem()), {
+    status: error.status,
+    headers: { 'Content-Type': PROBLEM_MEDIA_TYPE, 'Cache-Control': 'no-store' },
+  });
+}
