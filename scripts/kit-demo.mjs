@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: until the reference backend lands, serves a page that runs @nightmarket/client
+// `npm run demo:kit`: serves a page that runs @nightmarket/client
 // against @nightmarket/testing in the browser (msw service worker + the real show engine).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -46,7 +46,7 @@ const server = createServer((req, res) => {
 server.on('error', (error) => {
   console.error(
     error.code === 'EADDRINUSE'
-      ? `npm start: port ${port} on 127.0.0.1 is taken; run with another one, e.g. PORT=5174 npm start`
+      ? `npm start: port ${port} on 127.0.0.1 is taken; run with another one, e.g. PORT=5174 npm run demo:kit`
       : `npm start: ${error.message}`,
   );
   process.exit(1);

@@ -1,0 +1,314 @@
+/**
+ * The demo shop's live show, drawn with `@nightmarket/client` alone (the `<nm-player>` element
+ * replaces this once it exists). Every piece of text that comes from the show — titles, chat —
+ * is set with textContent: it is never parsed as HTML.
+ */
+import { createClient, NightmarketError, type Money, type Product, type ShowState } from '@nightmarket/client';
+
+const SHOW = 'spring-launch';
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] => {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+};
+
+// A stable anonymous viewer for this browser; the reference server trusts `<id>~<name>` tokens.
+const viewerId = localStorage.getItem('nm-demo-viewer') ?? `shopper-${crypto.randomUUID().slice(0, 8)}`;
+localStorage.setItem('nm-demo-viewer', viewerId);
+const client = createClient({ baseUrl: new URL('/api/', location.href), getToken: () => `${viewerId}~You` });
+const room = client.join(SHOW);
+
+let locale = navigator.language;
+const money = (m: Money): string => {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency: m.currency });
+  return format.format(m.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+};
+const compact = (n: number): string => new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+const problem = (error: unknown): string => (error instanceof NightmarketError ? error.detail : 'Something went wrong; please try again.');
+
+// --- video ---------------------------------------------------------------------------------------
+
+const video = $<HTMLVideoElement>('video');
+let videoSrc = '';
+function renderVideo(state: ShowState): void {
+  if (state.show.stream.hls === videoSrc) return;
+  videoSrc = state.show.stream.hls;
+  if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = videoSrc;
+    void video.play().catch(() => undefined);
+  } else {
+    const note = $('video-note');
+    note.hidden = false;
+    note.textContent = 'This browser has no built-in HLS; the <nm-player> element (coming next) plays it with hls.js.';
+  }
+}
+
+// --- the show ------------------------------------------------------------------------------------
+
+function render(state: ShowState): void {
+  locale = state.show.locale;
+  renderVideo(state);
+  $('show-title').textContent = state.show.title;
+  $('host').textContent = `with ${state.show.host.name}${state.show.host.verified ? ' ✓' : ''}`;
+  const status = $('status');
+  status.textContent = { live: 'LIVE', paused: 'Back soon', scheduled: 'Starting soon', ended: 'Ended' }[state.show.status];
+  $('viewers').textContent = `${compact(state.viewers)} watching`;
+  renderPinned(state);
+  renderSale(state);
+  renderPresale(state);
+  renderPoll(state);
+  renderChat(state);
+  renderProducts(state);
+}
+
+const productOf = (state: ShowState, id: string): Product | undefined => state.products.find((p) => p.id === id);
+
+function renderPinned(state: ShowState): void {
+  const product = state.pinned && productOf(state, state.pinned.productId);
+  const card = $('pinned');
+  card.hidden = !product;
+  if (!product) return;
+  const img = $<HTMLImageElement>('pinned-img');
+  img.src = product.images[0]?.url ?? '';
+  img.alt = product.images[0]?.alt ?? '';
+  $('pinned-title').textContent = product.title;
+  $('pinned-price').textContent = money(product.price);
+  $('pinned-add').dataset['product'] = product.id;
+}
+
+function currentSale(state: ShowState) {
+  return state.sales.find((s) => s.status === 'live') ?? state.sales.find((s) => s.status === 'scheduled') ?? state.sales.at(-1);
+}
+
+function renderSale(state: ShowState): void {
+  const sale = currentSale(state);
+  $('sale').hidden = !sale;
+  if (!sale) return;
+  const product = productOf(state, sale.productId);
+  $('sale-title').textContent = product?.title ?? sale.productId;
+  $('sale-price').textContent = money(sale.price);
+  $('sale-regular').textContent = product ? money(product.price) : '';
+  $('sale-bar').style.width = `${(100 * sale.unitsLeft) / sale.units}%`;
+  $('sale-left').textContent = sale.unitsLeft === 0 ? 'Sold out' : `${sale.unitsLeft} of ${sale.units} left`;
+  $('sale-limit').textContent = `Limit ${sale.limitPerBuyer} per person`;
+  const button = $<HTMLButtonElement>('sale-buy');
+  button.disabled = sale.status !== 'live' || sale.unitsLeft === 0;
+  button.textContent = sale.status === 'ended' ? (sale.endReason === 'sold-out' ? 'Sold out' : 'Sale ended') : 'Buy now';
+  tickSale();
+}
+
+/** The countdown runs on server time, so it is right whatever the viewer's clock says. */
+function tickSale(): void {
+  const sale = room.state && currentSale(room.state);
+  if (!sale) return;
+  const now = room.serverNow();
+  const target = sale.status === 'scheduled' ? sale.startsAt : sale.endsAt;
+  const seconds = Math.max(0, Math.ceil((target - now) / 1000));
+  const mmss = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  $('sale-clock').textContent = sale.status === 'ended' ? 'ended' : sale.status === 'scheduled' ? `starts in ${mmss}` : `ends in ${mmss}`;
+}
+setInterval(tickSale, 250);
+
+function renderPresale(state: ShowState): void {
+  const presale = state.presales.find((p) => p.status === 'open');
+  $('presale').hidden = !presale;
+  if (!presale) return;
+  $('presale-title').textContent = productOf(state, presale.productId)?.title ?? presale.productId;
+  $('presale-deposit').textContent = money(presale.deposit);
+  $('presale-balance').textContent = money(presale.balance);
+  $('presale-count').textContent = `${presale.depositsTaken.toLocaleString(locale)} deposits${presale.units ? ` of ${presale.units.toLocaleString(locale)}` : ''}${presale.refundable ? ' · refundable' : ''}`;
+  $('presale-buy').dataset['presale'] = presale.id;
+}
+
+const voted = new Set<string>(JSON.parse(localStorage.getItem('nm-demo-votes') ?? '[]') as string[]);
+function renderPoll(state: ShowState): void {
+  const poll = state.polls.find((p) => p.status === 'open') ?? state.polls.at(-1);
+  $('poll').hidden = !poll;
+  if (!poll) return;
+  $('poll-q').textContent = poll.status === 'closed' ? `${poll.question} (final result)` : poll.question;
+  $('poll-options').replaceChildren(
+    ...poll.options.map((option) => {
+      const share = poll.totalVotes ? Math.round((100 * option.votes) / poll.totalVotes) : 0;
+      const button = el('button');
+      button.type = 'button';
+      button.disabled = poll.status === 'closed' || voted.has(poll.id);
+      const fill = el('span', undefined, 'fill');
+      fill.style.width = `${share}%`;
+      button.append(fill, el('span', `${option.label} — ${share}%`));
+      button.addEventListener('click', () => {
+        voted.add(poll.id);
+        localStorage.setItem('nm-demo-votes', JSON.stringify([...voted]));
+        client.vote(SHOW, poll.id, { optionId: option.id }).catch(() => undefined);
+        if (room.state) renderPoll(room.state);
+      });
+      const li = el('li');
+      li.append(button);
+      return li;
+    }),
+  );
+}
+
+let chatSeen = '';
+function renderChat(state: ShowState): void {
+  const last = state.chat.at(-1)?.id ?? '';
+  if (last === chatSeen) return;
+  chatSeen = last;
+  const list = $('chat');
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.replaceChildren(
+    ...state.chat.slice(-40).map((m) => {
+      const li = el('li', undefined, m.author.role === 'viewer' ? '' : 'host-msg');
+      if (m.replyTo) li.append(el('span', `${m.replyTo.authorName}: ${m.replyTo.text}`, 'quote'));
+      li.append(el('span', m.author.name, 'who'), el('span', m.text));
+      return li;
+    }),
+  );
+  if (atBottom) list.scrollTop = list.scrollHeight;
+}
+
+let productsKey = '';
+function renderProducts(state: ShowState): void {
+  const key = JSON.stringify(state.products);
+  if (key === productsKey) return;
+  productsKey = key;
+  $('products').replaceChildren(
+    ...state.products.map((p) => {
+      const li = el('li');
+      const img = el('img');
+      img.src = p.images[0]?.url ?? '';
+      img.alt = p.images[0]?.alt ?? '';
+      img.width = 260;
+      img.height = 260;
+      const price = el('p', undefined, 'price');
+      price.append(el('strong', money(p.price)));
+      if (p.compareAtPrice) price.append(' ', el('s', money(p.compareAtPrice)));
+      li.append(img, el('h3', p.title), price);
+      if (p.badges?.length) li.append(el('p', p.badges.map((b) => `✓ ${b.label}`).join('  '), 'badges'));
+      if (p.delivery) {
+        const d = p.delivery;
+        li.append(el('p', `Delivery in ${d.minDays}–${d.maxDays} days${d.fulfilledBy ? ` by ${d.fulfilledBy}` : ''}${d.freeShipping ? ', free' : ''}`, 'delivery'));
+      }
+      const available = p.variants.some((v) => v.available);
+      const button = el('button', available ? 'Add to cart' : 'Out of stock');
+      button.type = 'button';
+      button.disabled = !available;
+      button.addEventListener('click', () => void addToCart(p.id));
+      li.append(button);
+      return li;
+    }),
+  );
+}
+
+// --- cart and buying -----------------------------------------------------------------------------
+
+async function refreshCart(): Promise<void> {
+  const cart = await client.getCart(SHOW);
+  const count = cart.lines.reduce((n, l) => n + l.quantity, 0);
+  $('cart-count').textContent = String(count);
+  $('cart-lines').replaceChildren(
+    ...cart.lines.map((line) => {
+      const li = el('li');
+      li.append(el('span', `${line.quantity} × ${line.title}`), el('span', money({ ...line.unitPrice, amount: line.unitPrice.amount * line.quantity })));
+      return li;
+    }),
+  );
+  $('cart-subtotal').textContent = money(cart.subtotal);
+  $<HTMLButtonElement>('checkout').disabled = cart.lines.length === 0;
+}
+
+async function addToCart(productId: string): Promise<void> {
+  const product = room.state && productOf(room.state, productId);
+  const variant = product?.variants.find((v) => v.available);
+  if (!product || !variant) return;
+  try {
+    await client.addToCart(SHOW, { productId, variantId: variant.id, quantity: 1 });
+    await refreshCart();
+    $('cart-button').animate?.([{ transform: 'scale(1.15)' }, { transform: 'none' }], { duration: matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 250 });
+  } catch (error) {
+    $('chat-msg').textContent = problem(error);
+  }
+}
+
+$('pinned-add').addEventListener('click', (e) => void addToCart((e.currentTarget as HTMLElement).dataset['product'] ?? ''));
+$('cart-button').addEventListener('click', () => {
+  void refreshCart();
+  $<HTMLDialogElement>('cart-dialog').showModal();
+});
+$('checkout').addEventListener('click', async () => {
+  try {
+    const result = await client.checkout(SHOW, { source: 'cart' });
+    $('cart-msg').textContent = result.kind === 'order' ? `Order ${result.order.id.slice(0, 8)} confirmed — ${money(result.order.total)}.` : 'Continue to payment…';
+    await refreshCart();
+  } catch (error) {
+    $('cart-msg').textContent = problem(error);
+  }
+});
+$('sale-buy').addEventListener('click', async () => {
+  const sale = room.state && currentSale(room.state);
+  if (!sale) return;
+  const message = $('sale-msg');
+  try {
+    const hold = await client.reserve(SHOW, { saleId: sale.id, quantity: 1 });
+    message.textContent = 'Got one! Confirming your order…';
+    const result = await client.checkout(SHOW, { source: 'reservation', reservationId: hold.id });
+    message.textContent = result.kind === 'order' ? `Yours for ${money(result.order.total)} — order ${result.order.id.slice(0, 8)}.` : 'Continue to payment…';
+  } catch (error) {
+    message.textContent = problem(error);
+  }
+});
+$('presale-buy').addEventListener('click', async (e) => {
+  const presaleId = (e.currentTarget as HTMLElement).dataset['presale'];
+  if (!presaleId) return;
+  try {
+    const order = await client.deposit(SHOW, { presaleId, quantity: 1 });
+    $('presale-msg').textContent = `Deposit of ${money(order.total)} paid; balance ${order.presale ? money(order.presale.balance) : ''} due later.`;
+  } catch (error) {
+    $('presale-msg').textContent = problem(error);
+  }
+});
+$('chat-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = $<HTMLInputElement>('chat-input');
+  try {
+    await client.sendChat(SHOW, { text: input.value });
+    input.value = '';
+    $('chat-msg').textContent = '';
+  } catch (error) {
+    $('chat-msg').textContent = problem(error);
+  }
+});
+
+// --- crowd ---------------------------------------------------------------------------------------
+
+let hearts = 0;
+room.on('reaction', (e) => {
+  hearts += Object.values(e.data.counts).reduce((a, b) => a + b, 0);
+  $('hearts').textContent = compact(hearts);
+});
+$('react').addEventListener('click', () => void client.react(SHOW, { kind: 'heart' }).catch(() => undefined));
+
+// Social proof, at most one notice every 2.5 s so a burst does not flood the screen.
+let lastTicker = 0;
+room.on('purchase', (e) => {
+  if (Date.now() - lastTicker < 2500) return;
+  lastTicker = Date.now();
+  const title = (room.state && productOf(room.state, e.data.productId)?.title) ?? 'an item';
+  $('ticker').textContent = `${e.data.buyer} just bought ${e.data.quantity} × ${title}`;
+});
+room.on('status', (status) => {
+  if (status === 'reconnecting') $('status').textContent = 'Reconnecting…';
+});
+
+// Render at most once per frame, however many events arrive.
+let frame = 0;
+room.subscribe((state) => {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    render(room.state ?? state);
+  });
+});
+render(await room.ready);
+void refreshCart().catch(() => undefined);
