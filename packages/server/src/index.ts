@@ -25,3 +25,4 @@ export {
   type SimulatedLiveStreamOptions,
 } from './hls.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { runConformance, type ConformanceOptions, type ConformanceReport, type ConformanceResult } from './conformance/index.js';

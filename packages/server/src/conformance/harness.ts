@@ -100,7 +100,7 @@ export interface StreamMessage {
 export interface ConformanceShow {
   readonly id: string;
   readonly snapshot: Snapshot;
-  readonly capabilities: ReadonlySet<Capability>;
+  readonly capabilities: ReadonlySet<string>;
 }
 
 /** Ids of the products every conformance show carries. */
@@ -155,9 +155,12 @@ export class Harness {
     this.options = options;
   }
 
-  /** A context for one check, whose requests abort with `signal`. */
-  context(signal: AbortSignal): CheckContext {
-    return new CheckContext(this, signal);
+  /**
+   * A context for one check, whose requests abort with `signal`; `extend(ms)` asks for at least
+   * `ms` more before the check times out.
+   */
+  context(signal: AbortSignal, extend: (ms: number) => void): CheckContext {
+    return new CheckContext(this, signal, extend);
   }
 
   /** Next unique show id of this run. */
@@ -212,9 +215,17 @@ export class CheckContext {
   /** What the check is doing now; reported if it times out. */
   step = 'starting';
 
-  constructor(harness: Harness, signal: AbortSignal) {
+  readonly #extend: (ms: number) => void;
+
+  constructor(harness: Harness, signal: AbortSignal, extend: (ms: number) => void) {
     this.#harness = harness;
     this.signal = signal;
+    this.#extend = extend;
+  }
+
+  /** Gives the check at least `ms` more before it times out (for bounds set by the backend). */
+  extendDeadline(ms: number): void {
+    this.#extend(ms);
   }
 
   /** Bearer token of viewer `n` (1-based). */
