@@ -19,6 +19,20 @@ const MAX_QUEUED = 5000;
 const encoder = new TextEncoder();
 
 /**
+ * The SSE frame of each event, made once however many connections send it: the engine hands every
+ * subscriber the same event object, and serializing it per connection cost the fan-out most of its
+ * time. Weak, so frames go with the events the history drops.
+ */
+const frames = new WeakMap<ShowEvent, Uint8Array>();
+
+function frameOf(epoch: string, event: ShowEvent): Uint8Array {
+  let frame = frames.get(event);
+  if (!frame) frames.set(event, (frame = encoder.encode(`id: ${epoch}:${event.seq}\ndata: ${JSON.stringify(event)}\n\n`)));
+  // Each connection gets its own copy: a consumer may transfer (detach) the chunks it reads.
+  return frame.slice();
+}
+
+/**
  * Decides where a connection starts from its `Last-Event-ID` (the engine's `<epoch>:<seq>`
  * cursor, preferred) or its `since` query (a snapshot's seq, with the snapshot's `epoch` when the
  * client sends it). A malformed `since` is a 400; a cursor the engine cannot serve is a reset, so
@@ -78,15 +92,15 @@ export function eventStream(engine: ShowEngine, options: EventStreamOptions): Re
       const buffered: ShowEvent[] = [];
       let heartbeat: ReturnType<typeof setInterval> | undefined;
 
-      const write = (text: string): void => {
+      const write = (chunk: string | Uint8Array): void => {
         if (done) return;
-        controller.enqueue(encoder.encode(text));
+        controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
         if (controller.desiredSize !== null && controller.desiredSize < -MAX_QUEUED) finish(true);
       };
       const send = (event: ShowEvent): void => {
         if (event.seq <= last) return;
         last = event.seq;
-        write(`id: ${engine.epoch}:${event.seq}\ndata: ${JSON.stringify(event)}\n\n`);
+        write(frameOf(engine.epoch, event));
       };
       const finish = (close: boolean): void => {
         if (done) return;
