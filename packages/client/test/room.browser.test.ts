@@ -17,7 +17,8 @@ before(async () => {
   await worker.start({ quiet: true, onUnhandledRequest: 'bypass' });
 });
 beforeEach(() => {
-  backend = createTestBackend({ baseUrl: BASE });
+  // Viewer counting off: its events would race the whole-state comparisons below.
+  backend = createTestBackend({ baseUrl: BASE, engine: { countViewers: false } });
   worker.use(...backend.handlers);
   show = backend.createShow();
 });
@@ -37,7 +38,13 @@ function until(room: Room, predicate: (s: ShowState) => boolean, ms = 5000): Pro
         resolve(s);
       }
     };
-    const off = room.subscribe(check);
+    // Conditions may be on the connection status too, which changes without a state change.
+    const offState = room.subscribe(check);
+    const offStatus = room.on('status', () => check(room.state));
+    const off = (): void => {
+      offState();
+      offStatus();
+    };
     check(room.state);
   });
 }

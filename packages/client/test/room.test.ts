@@ -15,7 +15,8 @@ afterEach(() => {
 afterAll(() => server.close());
 
 function setup(engine: { heartbeatMs?: number } = {}): { backend: TestBackend; show: ShowDirector } {
-  backend = createTestBackend({ baseUrl: BASE, engine });
+  // Viewer counting off: its events (one per reconnection) would race whole-state comparisons.
+  backend = createTestBackend({ baseUrl: BASE, engine: { countViewers: false, ...engine } });
   server.use(...backend.handlers);
   return { backend, show: backend.createShow() };
 }
@@ -36,7 +37,13 @@ function until(room: Room, predicate: (state: ShowState) => boolean, ms = 5000):
       off();
       reject(new Error(`condition not met within ${ms} ms; seq=${room.state?.seq} status=${room.status}`));
     }, ms);
-    const off = room.subscribe(check);
+    // Conditions may be on the connection status too, which changes without a state change.
+    const offState = room.subscribe(check);
+    const offStatus = room.on('status', () => check(room.state));
+    const off = (): void => {
+      offState();
+      offStatus();
+    };
     check(room.state);
   });
 }
