@@ -9,10 +9,10 @@
  * Every flag has an environment variable (a flag wins over its variable). {@link main} runs the
  * whole command in-process and resolves with its exit code, so tests drive it without spawning.
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CommerceStore, ShowInit } from '@nightmarket/engine';
+import { isEntryPoint, parseArgsMessage } from './cli-support.js';
 import { createNightmarketServer, type NightmarketServer } from './server.js';
 import { SqliteStore } from './sqlite-store.js';
 import { loadShowsFile, ShowsFileError } from './shows-file.js';
@@ -259,32 +259,10 @@ function parseSettings(argv: readonly string[], env: Readonly<Record<string, str
   return { port, host, data, shows, adminToken, cors };
 }
 
-/** One line for a parseArgs error, naming the flag and what it expects. */
-function parseArgsMessage(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  // Node quotes the flag as '--port', '--port <value>' or, with a short alias, '-h, --help'.
-  const flag = /'(?:-\w, )?(--?[^' ,]+)/.exec(message)?.[1];
-  switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown flag ${flag ?? message}`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing/.test(message)
-        ? `${flag ?? 'a flag'} needs a value (${flag ?? 'the flag'} <value> or ${flag ?? 'the flag'}=<value>)`
-        : `${flag ?? 'a flag'} takes no value`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}: every option is a --flag`.replace('  ', ' ');
-    default:
-      return message;
-  }
-}
 
 // --- runtime ----------------------------------------------------------------------------------
 
-/**
- * Opens the store behind `--data`. SQLite storage is wired in separately; until then `--data` is
- * refused rather than silently keeping orders in memory.
- */
+/** Opens the store behind `--data`: orders, stock and idempotency keys in a SQLite file. */
 function openDataStore(path: string): CommerceStore {
   return new SqliteStore({ path });
 }
@@ -313,19 +291,8 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-/** Whether this module is the program being run (not imported by a test or another module). */
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    // npm links bins through a symlink; the module's own URL is the real path.
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   const io: CliIo = {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),

@@ -9,9 +9,8 @@
  * {@link main} runs the whole command in-process and resolves with its exit code, so tests drive
  * it without spawning a process.
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isEntryPoint, parseArgsMessage } from './cli-support.js';
 import { conformanceChecks, runConformance, type ConformanceReport, type ConformanceResult } from './conformance/index.js';
 
 /** Where {@link main} writes, and what it may replace. */
@@ -194,38 +193,9 @@ function parseSettings(argv: readonly string[], env: Readonly<Record<string, str
   return { baseUrl: url.href, adminToken: token.value, only, json: values['json'] === true, timeoutMs };
 }
 
-/** One line for a parseArgs error, naming the flag and what it expects. */
-function parseArgsMessage(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  const flag = /'(?:-\w, )?(--?[^' ,]+)/.exec(message)?.[1];
-  switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown flag ${flag ?? message}`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /argument missing/.test(message)
-        ? `${flag ?? 'a flag'} needs a value (${flag ?? 'the flag'} <value> or ${flag ?? 'the flag'}=<value>)`
-        : `${flag ?? 'a flag'} takes no value`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}: every option is a --flag`.replace('  ', ' ');
-    default:
-      return message;
-  }
-}
 
-/** Whether this module is the program being run (not imported by a test or another module). */
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    // npm links bins through a symlink; the module's own URL is the real path.
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   main(process.argv.slice(2), process.env, {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
