@@ -8,6 +8,7 @@ import { ProblemError, ShowEngine, type EngineOptions, type ShowInit } from '@ni
 
 /** 2027-01-15T08:00:00Z: far from any real clock, so nothing passes by accident. */
 export const T0 = Date.UTC(2027, 0, 15, 8, 0, 0);
+export const HOUR = 3_600_000;
 
 export class FakeClock {
   time: number;
@@ -87,10 +88,12 @@ export function counterIds(prefix = 'id'): () => string {
   return () => `${prefix}-${++n}`;
 }
 
-/** A deterministic engine: fake clock, no timers, fixed epoch, sequential ids. */
-export function makeEngine(options: EngineOptions & { init?: Partial<ShowInit> } = {}): Harness {
-  const clock = new FakeClock();
-  const { init, ...rest } = options;
+/**
+ * A deterministic engine: fake clock, no timers, fixed epoch, sequential ids. Pass `store` to run
+ * the engine over another store (the server's SQLite tests do), `clock` to share a clock.
+ */
+export function makeEngine(options: EngineOptions & { init?: Partial<ShowInit>; clock?: FakeClock } = {}): Harness {
+  const { init, clock = new FakeClock(), ...rest } = options;
   const engine = new ShowEngine(
     { show: makeShow(), products: [vacuum, tea, rocket], ...init },
     { now: clock.now, autoTick: false, epoch: 'e1', ids: counterIds(), heartbeatMs: 60_000, ...rest },
@@ -130,6 +133,29 @@ export async function liveSale(
     },
   });
   await h.engine.tick();
+  return id!;
+}
+
+/** A presale of rocket/slot open for an hour; the balance is due in hours 2–3. */
+export async function openPresale(
+  h: Harness,
+  options: Partial<{ units: number; limitPerBuyer: number; refundable: boolean }> = {},
+): Promise<string> {
+  const { id } = await h.engine.command({
+    type: 'presale.open',
+    presale: {
+      productId: 'rocket',
+      variantId: 'slot',
+      deposit: cny(100_000),
+      balance: cny(900_000),
+      balanceDueFrom: T0 + 2 * HOUR,
+      balanceDueUntil: T0 + 3 * HOUR,
+      refundable: options.refundable ?? true,
+      ...(options.units === undefined ? {} : { units: options.units }),
+      limitPerBuyer: options.limitPerBuyer ?? 3,
+      endsAt: T0 + HOUR,
+    },
+  });
   return id!;
 }
 

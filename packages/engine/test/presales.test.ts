@@ -1,27 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cny, makeEngine, problemOf, T0, viewer, type Harness } from './fixtures.js';
-
-const HOUR = 3_600_000;
-
-/** A presale open for an hour; the balance is due in hours 2–3. */
-async function openPresale(h: Harness, overrides: Partial<{ units: number; limitPerBuyer: number; refundable: boolean }> = {}): Promise<string> {
-  const { id } = await h.engine.command({
-    type: 'presale.open',
-    presale: {
-      productId: 'rocket',
-      variantId: 'slot',
-      deposit: cny(100_000),
-      balance: cny(900_000),
-      balanceDueFrom: T0 + 2 * HOUR,
-      balanceDueUntil: T0 + 3 * HOUR,
-      refundable: overrides.refundable ?? true,
-      ...(overrides.units === undefined ? {} : { units: overrides.units }),
-      limitPerBuyer: overrides.limitPerBuyer ?? 3,
-      endsAt: T0 + HOUR,
-    },
-  });
-  return id!;
-}
+import { cny, HOUR, makeEngine, openPresale, problemOf, T0, viewer } from './fixtures.js';
 
 describe('presales', () => {
   it('takes a deposit: a deposit order, and presale.updated with depositsTaken', async () => {
