@@ -129,6 +129,14 @@ async function readContiguous(stream: EventStream, firstSeq: number, untilSeq: n
   return got;
 }
 
+/** Reads the stream up to the message with `seq` and returns its cursor (`id:`), if it has one. */
+async function cursorOf(stream: EventStream, seq: number): Promise<string | undefined> {
+  for (;;) {
+    const message = await stream.nextMessage(5000, `the event with seq ${seq}`);
+    if (message.seq === seq) return message.id;
+  }
+}
+
 async function sendChat(ctx: CheckContext, showId: string, text: string): Promise<number> {
   return (await ctx.command(showId, { type: 'chat.post', text })).seq;
 }
@@ -331,14 +339,7 @@ export const CHECKS: readonly Check[] = [
       assert(a.status === 200, () => `${a.request}: expected 200, got ${a.status}`);
       await a.next(5000, 'retry:');
       const s1 = await sendChat(ctx, show.id, 'Before the disconnect');
-      let cursor: string | undefined;
-      for (;;) {
-        const m = await a.nextMessage(5000, `the event with seq ${s1}`);
-        if (m.seq === s1) {
-          cursor = m.id;
-          break;
-        }
-      }
+      const cursor = await cursorOf(a, s1);
       a.close();
       assert(cursor !== undefined && cursor !== '', `${a.request}: the message of seq ${s1} has no id: (cursor)`);
       const missed = [await sendChat(ctx, show.id, 'Missed 1'), await sendChat(ctx, show.id, 'Missed 2'), await sendChat(ctx, show.id, 'Missed 3')];
@@ -378,14 +379,7 @@ export const CHECKS: readonly Check[] = [
       const a = await ctx.stream(show.id);
       assert(a.status === 200, () => `${a.request}: expected 200, got ${a.status}`);
       const s1 = await sendChat(ctx, show.id, 'Oldest');
-      let cursor: string | undefined;
-      for (;;) {
-        const m = await a.nextMessage(5000, `the event with seq ${s1}`);
-        if (m.seq === s1) {
-          cursor = m.id;
-          break;
-        }
-      }
+      const cursor = await cursorOf(a, s1);
       a.close();
       assert(cursor, `${a.request}: the message of seq ${s1} has no id: (cursor)`);
       // Push events until the cursor falls out of the history (bounded: the protocol's reference
@@ -431,14 +425,7 @@ export const CHECKS: readonly Check[] = [
       // A cursor from the show before it was re-created: a new event sequence.
       const a = await ctx.stream(show.id);
       const s1 = await sendChat(ctx, show.id, 'Before re-creating the show');
-      let cursor: string | undefined;
-      for (;;) {
-        const m = await a.nextMessage(5000, `the event with seq ${s1}`);
-        if (m.seq === s1) {
-          cursor = m.id;
-          break;
-        }
-      }
+      const cursor = await cursorOf(a, s1);
       a.close();
       const put = await ctx.http('PUT', paths.show(show.id), {
         token: ctx.adminToken,
