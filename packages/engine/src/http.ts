@@ -152,7 +152,7 @@ export function createHttpHandler(options: HttpHandlerOptions): FetchHandler {
     return result.ok ? json(init.status, result.value, headers) : problem(result.error, headers);
   };
 
-  const body = (c: Context): Promise<unknown> => readJson(c.req.raw, bodyLimit);
+  const body = (c: Context): Promise<unknown> => readJsonBody(c.req.raw, bodyLimit);
 
   // --- routes -------------------------------------------------------------------------------
 
@@ -338,8 +338,13 @@ function sameString(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** Reads a JSON body of at most `limit` bytes; undefined when there is none. */
-async function readJson(request: Request, limit: number): Promise<unknown> {
+/**
+ * Reads a request's JSON body of at most `limit` bytes, counting while it reads (Content-Length
+ * may be absent or wrong). Resolves undefined when there is no body. Throws a
+ * {@link ProblemError}: `payload-too-large` past the limit, `invalid-request` for text that is not
+ * JSON. Servers that add routes beside the protocol's use it so their bodies follow the same rules.
+ */
+export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
   const tooLarge = (): ProblemError => new ProblemError('payload-too-large', `The request body must be at most ${limit} bytes.`);
   const declared = Number(request.headers.get('Content-Length') ?? Number.NaN);
   if (declared > limit) throw tooLarge();

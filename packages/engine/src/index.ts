@@ -18,7 +18,7 @@ export { ShowRegistry } from './registry.js';
 export type { Viewer } from './context.js';
 export { ProblemError, PROBLEM_TITLES, type ProblemErrorOptions } from './problem.js';
 export { isIdempotencyKey, requestFingerprint, type IdempotentResult } from './idempotency.js';
-export { createHttpHandler, bearerViewer, type FetchHandler, type HttpHandlerOptions } from './http.js';
+export { createHttpHandler, bearerViewer, readJsonBody, type FetchHandler, type HttpHandlerOptions } from './http.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export type {
   AddCartLineResult,

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CommerceStore, ShowInit } from '@nightmarket/engine';
 import { isEntryPoint, parseArgsMessage } from './cli-support.js';
-import { createNightmarketServer, type NightmarketServer } from './server.js';
+import { createNightmarketServer, isOrigin, type NightmarketServer } from './server.js';
 import { SqliteStore } from './sqlite-store.js';
 import { loadShowsFile, ShowsFileError } from './shows-file.js';
 
@@ -235,16 +235,10 @@ function parseSettings(argv: readonly string[], env: Readonly<Record<string, str
     const origin = item.trim();
     if (origin === '') continue;
     if (origin === '*') throw new UsageError(`${corsOption.from} must list origins explicitly; "*" is not allowed (the API accepts credentials)`);
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin.replace(/\/$/, '')) {
+    if (!isOrigin(origin)) {
       throw new UsageError(`${corsOption.from} must be comma-separated origins such as https://shop.example (no path), got ${JSON.stringify(origin)}`);
     }
-    cors.push(parsed.origin);
+    cors.push(origin.replace(/\/$/, ''));
   }
 
   const tokenOption = pick('admin-token', 'NIGHTMARKET_ADMIN_TOKEN');

@@ -25,6 +25,7 @@ import {
   createHttpHandler,
   MemoryStore,
   ProblemError,
+  readJsonBody,
   ShowRegistry,
   type CommerceStore,
   type EngineOptions,
@@ -310,20 +311,28 @@ function checkAdminToken(token: unknown): string {
   return token;
 }
 
+/**
+ * Whether `value` is an http(s) origin — scheme, host and port, nothing more (a trailing `/` is
+ * tolerated). Internal to the package: the CLI checks `--cors` with it too.
+ */
+export function isOrigin(value: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return false;
+  }
+  return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === value.replace(/\/$/, '');
+}
+
 function checkOrigins(origins: readonly string[]): string[] {
   return origins.map((origin, i) => {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin.replace(/\/$/, '')) {
+    if (!isOrigin(origin)) {
       throw new TypeError(
         `createNightmarketServer: options.cors[${i}] must be an origin such as "https://shop.example" (scheme, host and port only), got ${JSON.stringify(origin)}.`,
       );
     }
-    return parsed.origin;
+    return origin.replace(/\/$/, '');
   });
 }
 
@@ -348,35 +357,14 @@ function tooLarge(): ProblemError {
   return new ProblemError('payload-too-large', `The request body must be at most ${BODY_LIMIT} bytes.`);
 }
 
-/** Reads a JSON body of at most {@link BODY_LIMIT} bytes, counting while it reads. */
+/** The JSON body of an admin request: required, at most {@link BODY_LIMIT} bytes. */
 async function readJson(c: Context): Promise<unknown> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const body = c.req.raw.body;
-  if (body) {
-    const reader = body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > BODY_LIMIT) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  const text = new TextDecoder().decode(Buffer.concat(chunks));
-  if (text.trim() === '') {
+  const body = await readJsonBody(c.req.raw, BODY_LIMIT);
+  if (body === undefined) {
     const message = 'is required: send { "show": …, "products": […] } as JSON';
     throw new ProblemError('invalid-request', `body: ${message}`, { errors: [{ path: '(root)', message }] });
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    const message = 'is not valid JSON';
-    throw new ProblemError('invalid-request', `body: ${message}`, { errors: [{ path: '(root)', message }] });
-  }
+  return body;
 }
 
 /**
