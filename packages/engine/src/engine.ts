@@ -15,6 +15,7 @@ import {
   ProductSchema,
   PROTOCOL_VERSION,
   ShowSchema,
+  SnapshotSchema,
   formatIssues,
   validate,
   type Cart,
@@ -39,7 +40,7 @@ import { MemoryStore } from './memory-store.js';
 import { Presales } from './presales.js';
 import { Sales } from './sales.js';
 import { Social } from './social.js';
-import type { CommerceStore } from './store.js';
+import type { CommerceStore, SavedShow } from './store.js';
 
 /** Options of a {@link ShowEngine} (and, shared by every show, of a {@link ShowRegistry}). */
 export interface EngineOptions {
@@ -70,6 +71,18 @@ export interface EngineOptions {
   countViewers?: boolean | undefined;
   /** Hold time of reservations for sales scheduled without one, in ms (default 120 000). */
   reservationTtlMs?: number | undefined;
+  /**
+   * Resume a show from the state a previous engine saved ({@link CommerceStore.loadShows}) instead
+   * of starting it fresh: the engine starts a new epoch from that state, takes stock, sale units
+   * and deposits from the store (publishing whatever changed since the save) and does not reseed
+   * stock. `init` must be the saved show and products. Most callers use {@link ShowRegistry.resume}.
+   */
+  restore?: SavedShow | undefined;
+  /**
+   * Save the show's public state to the store at most this often while it changes, in ms
+   * (default 1000; 0: never). A restarted backend resumes shows from it.
+   */
+  saveEveryMs?: number | undefined;
   /** Called with errors nobody awaits (a failing store during an automatic tick). Default `console.error`. */
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -132,6 +145,10 @@ export class ShowEngine {
   #connected = 0;
   #disposed = false;
   #lastSweep = 0;
+  readonly #saveEveryMs: number;
+  #dirty = true;
+  #lastSave = Number.NEGATIVE_INFINITY;
+  #saving: Promise<void> | undefined;
 
   /**
    * Creates the engine of a show and, unless `autoTick` is false, starts its tick timer.
@@ -161,7 +178,8 @@ export class ShowEngine {
       chatPerMs: chat.perMs,
       reservationTtlMs: Math.max(1000, options.reservationTtlMs ?? 120_000),
     };
-    this.#state = {
+    this.#saveEveryMs = Math.max(0, options.saveEveryMs ?? 1000);
+    const fresh: ShowState = {
       protocol: PROTOCOL_VERSION,
       capabilities: [...CAPABILITIES],
       epoch: this.epoch,
@@ -176,6 +194,7 @@ export class ShowEngine {
       pinnedMessage: null,
       viewers: 0,
     };
+    this.#state = options.restore ? restoredState(fresh, options.restore.state) : fresh;
     // The rule modules see the engine through this object only.
     const engine = this;
     this.#ctx = {
@@ -198,12 +217,18 @@ export class ShowEngine {
     this.#presales = new Presales(this.#ctx);
     this.#carts = new Carts(this.#ctx, this.#inventory, this.#sales);
     this.#social = new Social(this.#ctx);
-    // The store learns the initial stock before any commerce call runs (they all await this).
-    this.#ready = Promise.all(
-      products.flatMap((p) =>
-        p.variants.map(async (v) => this.#inventory.seenStock(await this.#store.setStock(this.id, p.id, v.id, v.stock))),
-      ),
-    ).then(() => undefined);
+    // The store learns the initial stock before any commerce call runs (they all await this);
+    // a restored show takes the counters from the store instead.
+    if (options.restore) {
+      this.#social.restoreVoters(options.restore.voters ?? {});
+      this.#ready = this.#resume();
+    } else {
+      this.#ready = Promise.all(
+        products.flatMap((p) =>
+          p.variants.map(async (v) => this.#inventory.seenStock(await this.#store.setStock(this.id, p.id, v.id, v.stock))),
+        ),
+      ).then(() => undefined);
+    }
     this.#ready.catch(this.#onError);
     if (options.autoTick ?? true) {
       this.#timer = setInterval(() => {
@@ -229,6 +254,15 @@ export class ShowEngine {
   /** The engine's clock, in ms since the Unix epoch. */
   now(): number {
     return this.#now();
+  }
+
+  /**
+   * Settles when the store knows the show's stock and, for a restored show, when the counters
+   * taken from the store are published. Commerce calls wait for it by themselves; a backend
+   * resuming shows awaits it before serving, so the first snapshots are already right.
+   */
+  get ready(): Promise<void> {
+    return this.#ready;
   }
 
   /** Stream connections counted as viewers right now (published as `viewers` on the next tick). */
@@ -297,6 +331,7 @@ export class ShowEngine {
       this.#lastSweep = now;
       this.#social.sweep(now);
     }
+    if (this.#saveEveryMs > 0 && now - this.#lastSave >= this.#saveEveryMs) this.#save(now);
     // One expiry pass at a time: a slow store must not pile them up.
     this.#expiring ??= this.#sales.expire(now).finally(() => {
       this.#expiring = undefined;
@@ -320,7 +355,8 @@ export class ShowEngine {
 
   /**
    * Validates and applies an admin command (`POST shows/{showId}/commands`). Commands run one at
-   * a time, in the order received.
+   * a time, in the order received. The show's state is saved before the promise resolves, so what
+   * the host was told happened (a sale scheduled, a product pinned) survives a crash.
    *
    * @throws {@link ProblemError} `invalid-request`, `not-found`, `show-not-live`, …
    */
@@ -338,6 +374,9 @@ export class ShowEngine {
           this.#emit('viewers.changed', { count });
         },
       }, body);
+    }).then(async (result) => {
+      await this.flush();
+      return result;
     });
     this.#commands = run.catch(() => undefined);
     return run;
@@ -446,11 +485,67 @@ export class ShowEngine {
     this.#endSubscribers('disposed');
   }
 
+  /**
+   * Saves the show's state to the store now if it changed since the last save (also after
+   * {@link ShowEngine.dispose}: a backend shutting down disposes its shows, then flushes them).
+   * Resolves when the store has it. No-op when saving is off (`saveEveryMs: 0`).
+   */
+  async flush(): Promise<void> {
+    if (this.#saveEveryMs === 0) return;
+    await this.#saving;
+    this.#save(this.#now());
+    await this.#saving;
+  }
+
+  /**
+   * Disposes the engine and deletes its saved state, so a restarted backend does not bring the
+   * show back (the backend deleted it). Orders and other commerce records stay in the store.
+   */
+  async forget(): Promise<void> {
+    this.dispose();
+    this.#dirty = false;
+    await this.#saving;
+    await this.#store.deleteShow(this.id);
+  }
+
   // --- Internals ------------------------------------------------------------------------------
+
+  /** Starts saving the state if it changed and no save is in flight. */
+  #save(now: number): void {
+    if (!this.#dirty || this.#saving) return;
+    this.#dirty = false;
+    this.#lastSave = now;
+    const saved: SavedShow = { state: this.#state, savedAt: now, voters: this.#social.openPollVoters() };
+    this.#saving = this.#store
+      .saveShow(this.id, saved)
+      .catch((error: unknown) => {
+        this.#dirty = true;
+        this.#onError(error);
+      })
+      .finally(() => {
+        this.#saving = undefined;
+      });
+  }
+
+  /** Reconciles a restored state with the store: stock, sale units and deposits as they are now. */
+  async #resume(): Promise<void> {
+    const store = this.#store;
+    for (const product of this.#state.products) {
+      for (const variant of product.variants) {
+        // A variant the store never saw (added just before a crash) is seeded like a new one.
+        const level =
+          (await store.getStock(this.id, product.id, variant.id)) ?? (await store.setStock(this.id, product.id, variant.id, variant.stock));
+        this.#inventory.publish({ productId: product.id, variantId: variant.id, stock: level });
+      }
+    }
+    await this.#sales.resume();
+    await this.#presales.resume();
+  }
 
   #emit<T extends EmittedType>(type: T, data: EventData<T>): void {
     const event = { type, seq: this.#state.seq + 1, at: this.#now(), data } as ShowEvent;
     this.#state = applyEvent(this.#state, event);
+    this.#dirty = true;
     this.#history.push(event);
     if (this.#history.length > this.#historyLimit) this.#history.shift();
     for (const subscriber of [...this.#subscribers]) {
@@ -507,6 +602,23 @@ export function toViewer(ref: ViewerRef): Viewer {
   }
   const name = viewer.name.trim().slice(0, 60) || viewer.id.slice(0, 60);
   return name === viewer.name ? viewer : { id: viewer.id, name };
+}
+
+/**
+ * The state of a restored show: the saved one, validated, continuing in the new engine's epoch
+ * from seq 0 (clients see a new epoch and fetch a snapshot), with no viewers counted yet.
+ */
+function restoredState(fresh: ShowState, saved: ShowState): ShowState {
+  if (saved.show.id !== fresh.show.id) {
+    throw new TypeError(`ShowEngine: options.restore is the state of show "${saved.show.id}", not of "${fresh.show.id}".`);
+  }
+  const snapshot = check(SnapshotSchema, { ...saved, ...pick(fresh), serverTime: 0, heartbeatMs: 1000 }, 'options.restore.state');
+  const { serverTime: _time, heartbeatMs: _heartbeat, ...state } = snapshot;
+  return state;
+}
+
+function pick(fresh: ShowState): Pick<ShowState, 'protocol' | 'capabilities' | 'epoch' | 'seq' | 'viewers'> {
+  return { protocol: fresh.protocol, capabilities: fresh.capabilities, epoch: fresh.epoch, seq: 0, viewers: 0 };
 }
 
 function check<T>(schema: Parameters<typeof validate>[0], value: T, what: string): T {

@@ -37,6 +37,7 @@ export type {
   ReserveResult,
   SaleTerms,
   SaleUnits,
+  SavedShow,
   StockLevel,
   StoredCart,
   StoredOrder,

@@ -21,6 +21,7 @@ import type {
   ReleaseResult,
   ReserveResult,
   SaleTerms,
+  SavedShow,
   SaleUnits,
   StockLevel,
   StoredCart,
@@ -97,6 +98,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 /** A {@link CommerceStore} in memory: fast, atomic, not durable. Share one between shows freely. */
 export class MemoryStore implements CommerceStore {
   readonly #shows = new Map<string, ShowTables>();
+  readonly #saved = new Map<string, SavedShow>();
   readonly #idempotencyTtlMs: number;
   readonly #inFlightLeaseMs: number;
   #lastPurge = 0;
@@ -117,6 +119,12 @@ export class MemoryStore implements CommerceStore {
     row.version++;
     t.stock.set(k, row);
     return stockLevel(row);
+  }
+
+  /** {@inheritDoc CommerceStore.getStock} */
+  async getStock(showId: string, productId: string, variantId: string): Promise<StockLevel | undefined> {
+    const row = this.#shows.get(showId)?.stock.get(key(productId, variantId));
+    return row && stockLevel(row);
   }
 
   // --- Flash sales ----------------------------------------------------------------------------
@@ -147,6 +155,12 @@ export class MemoryStore implements CommerceStore {
       row.version++;
     }
     return saleUnits(row);
+  }
+
+  /** {@inheritDoc CommerceStore.getSale} */
+  async getSale(showId: string, saleId: string): Promise<SaleUnits | undefined> {
+    const row = this.#shows.get(showId)?.sales.get(saleId);
+    return row && saleUnits(row);
   }
 
   /** {@inheritDoc CommerceStore.reserve} */
@@ -368,6 +382,12 @@ export class MemoryStore implements CommerceStore {
     }
     return presaleUnits(row);
   }
+  /** {@inheritDoc CommerceStore.getPresale} */
+  async getPresale(showId: string, presaleId: string): Promise<PresaleUnits | undefined> {
+    const row = this.#shows.get(showId)?.presales.get(presaleId);
+    return row && presaleUnits(row);
+  }
+
 
   /** {@inheritDoc CommerceStore.deposit} */
   async deposit(
@@ -457,6 +477,23 @@ export class MemoryStore implements CommerceStore {
     const k = key(scope.viewerId, scope.key);
     const row = t.idempotency.get(k);
     if (row && row.fingerprint === fingerprint && row.outcome === undefined) t.idempotency.delete(k);
+  }
+
+  // --- Shows ----------------------------------------------------------------------------------
+
+  /** {@inheritDoc CommerceStore.saveShow} */
+  async saveShow(showId: string, saved: SavedShow): Promise<void> {
+    this.#saved.set(showId, copy(saved));
+  }
+
+  /** {@inheritDoc CommerceStore.loadShows} */
+  async loadShows(): Promise<readonly SavedShow[]> {
+    return [...this.#saved.values()].map(copy);
+  }
+
+  /** {@inheritDoc CommerceStore.deleteShow} */
+  async deleteShow(showId: string): Promise<void> {
+    this.#saved.delete(showId);
   }
 
   // --- Internals ------------------------------------------------------------------------------

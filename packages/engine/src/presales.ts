@@ -82,6 +82,17 @@ export class Presales {
     }
   }
 
+  /** A restored show: publishes each open presale's deposits as the store has them now; closes those the store closed. */
+  async resume(): Promise<void> {
+    const ctx = this.#ctx;
+    for (const presale of ctx.state.presales) {
+      if (presale.status !== 'open') continue;
+      const units = await ctx.store.getPresale(ctx.showId, presale.id);
+      if (units) this.#publish(units);
+      if (!units || units.closed) this.#closeInState(presale.id);
+    }
+  }
+
   // --- Time -----------------------------------------------------------------------------------
 
   /** Closes presales whose deposit window is over (the store refuses them by itself at endsAt). */

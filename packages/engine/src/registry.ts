@@ -3,6 +3,7 @@
  */
 import { ShowEngine, type EngineOptions, type ShowInit } from './engine.js';
 import { MemoryStore } from './memory-store.js';
+import type { SavedShow } from './store.js';
 
 /**
  * The shows of a backend by id, each run by its own {@link ShowEngine}. Options given to the
@@ -27,6 +28,27 @@ export class ShowRegistry {
     const engine = new ShowEngine(init, { ...this.#options, ...stripUndefined(options) });
     this.#engines.set(id, engine);
     return engine;
+  }
+
+  /**
+   * Resumes a show from its saved state (see {@link EngineOptions.restore}): a new epoch, the
+   * counters taken from the store. Throws if the registry already has a show with that id.
+   */
+  resume(saved: SavedShow, options: EngineOptions = {}): ShowEngine {
+    const { show, products } = saved.state;
+    return this.create({ show, products }, { ...options, restore: saved });
+  }
+
+  /**
+   * Removes a show for good: disposes its engine and deletes its saved state from the store (its
+   * orders stay). False when there was no such show.
+   */
+  async remove(showId: string): Promise<boolean> {
+    const engine = this.#engines.get(showId);
+    if (!engine) return false;
+    this.#engines.delete(showId);
+    await engine.forget();
+    return true;
   }
 
   /** The engine of a show, or undefined. */

@@ -89,6 +89,20 @@ export class Sales {
     }
   }
 
+  /**
+   * A restored show: publishes each unfinished sale's units as the store has them now, and ends
+   * sales the store has closed (or does not know, so could not enforce).
+   */
+  async resume(): Promise<void> {
+    const ctx = this.#ctx;
+    for (const sale of ctx.state.sales) {
+      if (sale.status === 'ended') continue;
+      const units = await ctx.store.getSale(ctx.showId, sale.id);
+      if (units) this.#publish(sale.productId, sale.variantId, units);
+      if (!units || units.closed) this.#endInState(sale.id, units && units.unitsLeft === 0 && units.held === 0 ? 'sold-out' : 'host');
+    }
+  }
+
   // --- Time -----------------------------------------------------------------------------------
 
   /** Starts and ends sales whose time has come. Synchronous: only state and events. */

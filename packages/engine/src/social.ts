@@ -176,6 +176,21 @@ export class Social {
     }
   }
 
+  /** Who voted in each open poll (saved with the show, so a restart does not allow a second vote). */
+  openPollVoters(): Record<string, string[]> {
+    const voters: Record<string, string[]> = {};
+    for (const poll of this.#ctx.state.polls) {
+      const set = this.#voters.get(poll.id);
+      if (poll.status === 'open' && set && set.size > 0) voters[poll.id] = [...set];
+    }
+    return voters;
+  }
+
+  /** Takes back the voters saved by {@link Social.openPollVoters}. */
+  restoreVoters(voters: Readonly<Record<string, readonly string[]>>): void {
+    for (const [pollId, ids] of Object.entries(voters)) this.#voters.set(pollId, new Set(ids));
+  }
+
   /** The show ended: open polls close. */
   closeAll(): void {
     for (const poll of this.#ctx.state.polls) {

@@ -22,7 +22,7 @@
  *   only if its version is newer than the last one it published.
  * - Money is integer minor units. Timestamps are integer ms since the Unix epoch (the engine's clock).
  */
-import type { CartLine, Order, Problem, Reservation } from '@nightmarket/client';
+import type { CartLine, Order, Problem, Reservation, ShowState } from '@nightmarket/client';
 
 // ---------------------------------------------------------------------------------------------
 // Counters the engine publishes
@@ -132,6 +132,16 @@ export interface StoredCart {
   readonly updatedAt: number;
   /** Increases with every change of the cart; a checkout of the cart names the version it bought. */
   readonly version: number;
+}
+
+/** A show's public state as an engine saved it, so a restarted backend can resume the show. */
+export interface SavedShow {
+  /** The state (the show, products, pinned product, sales, presales, polls, chat…). */
+  readonly state: ShowState;
+  /** When it was saved (the engine's clock, ms since the Unix epoch). */
+  readonly savedAt: number;
+  /** Viewer ids who voted, per open poll (a viewer votes once per poll, restart or not). */
+  readonly voters?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,6 +282,9 @@ export interface CommerceStore {
    */
   setStock(showId: string, productId: string, variantId: string, stock: number | null): Promise<StockLevel>;
 
+  /** The stock of a variant, or undefined when the store has no row for it (a read; changes nothing). */
+  getStock(showId: string, productId: string, variantId: string): Promise<StockLevel | undefined>;
+
   // --- Flash sales ----------------------------------------------------------------------------
 
   /**
@@ -285,6 +298,9 @@ export interface CommerceStore {
    * still be bought). Returns the counters, or undefined for an unknown sale.
    */
   closeSale(showId: string, saleId: string): Promise<SaleUnits | undefined>;
+
+  /** The counters of a sale, or undefined for an unknown sale (a read; changes nothing). */
+  getSale(showId: string, saleId: string): Promise<SaleUnits | undefined>;
 
   /**
    * Holds units for a buyer, atomically checking, in this order: the sale exists (`not-found`),
@@ -380,6 +396,9 @@ export interface CommerceStore {
   /** Closes a presale: later deposits fail with `closed`. Undefined for an unknown presale. */
   closePresale(showId: string, presaleId: string): Promise<PresaleUnits | undefined>;
 
+  /** The deposit counter of a presale, or undefined for an unknown presale (a read; changes nothing). */
+  getPresale(showId: string, presaleId: string): Promise<PresaleUnits | undefined>;
+
   /**
    * Takes a deposit, atomically checking: the presale exists (`not-found`), is open and
    * `now < endsAt` (`closed`), `depositsTaken + quantity <= units` when limited (`sold-out` with
@@ -428,4 +447,23 @@ export interface CommerceStore {
    * operation failed with a server error), so that a retry runs the operation again.
    */
   abandonIdempotent(scope: IdempotencyScope, fingerprint: string): Promise<void>;
+
+  // --- Shows ----------------------------------------------------------------------------------
+
+  /**
+   * Saves a show's public state, replacing the one saved before. The engine saves after changes,
+   * at most about once a second, and when a backend shuts down; what money and scarcity depend on
+   * is never taken from it (the counters above are), so a crash loses at most the last second of
+   * chat, pins and polls, never an order.
+   */
+  saveShow(showId: string, saved: SavedShow): Promise<void>;
+
+  /** Every saved show, in the order they were first saved. A restarted backend resumes them. */
+  loadShows(): Promise<readonly SavedShow[]>;
+
+  /**
+   * Forgets a show's saved state (its show was deleted), so a restart does not bring it back.
+   * Orders and other commerce records of the show stay.
+   */
+  deleteShow(showId: string): Promise<void>;
 }

@@ -123,16 +123,6 @@ export async function main(
   try {
     if (settings.data !== undefined) {
       store = (deps.createStore ?? openDataStore)(settings.data);
-      // The engine seeds each show's stock from its definition. Over a file that already tracks
-      // the show, that would undo sales made before the restart (and could oversell), so refuse
-      // until resuming shows after a restart is supported.
-      const known = store instanceof SqliteStore ? new Set(store.showIds()) : new Set<string>();
-      const clash = shows.map((s) => s.show.id).filter((id) => known.has(id));
-      if (clash.length > 0) {
-        throw new Error(
-          `--data ${settings.data} already holds orders and stock for show(s) ${clash.join(', ')}; resuming a show after a restart is not supported yet, so starting would reset its stock. Use a new --data file, or leave those shows out of --shows.`,
-        );
-      }
     }
     server = await createNightmarketServer({
       port: settings.port,
@@ -154,7 +144,17 @@ export async function main(
   }
 
   const where = settings.data === undefined ? 'orders kept in memory' : `data in ${settings.data}`;
-  io.stdout(`${NAME}: listening on ${server.url} (protocol base URL ${server.url}api/; ${shows.length} show(s); ${where})`);
+  if (server.resumed.length > 0) {
+    const fromFile = new Set(shows.map((s) => s.show.id));
+    const kept = server.resumed.filter((id) => fromFile.has(id));
+    io.stdout(
+      `${NAME}: resumed ${server.resumed.length} show(s) from ${settings.data ?? 'the store'}: ${server.resumed.join(', ')}` +
+        (kept.length > 0 ? ` (their saved state wins over --shows; DELETE /api/shows/{id} to start one over)` : ''),
+    );
+  }
+  io.stdout(
+    `${NAME}: listening on ${server.url} (protocol base URL ${server.url}api/; ${server.registry.list().length} show(s); ${where})`,
+  );
   io.onListening?.(server);
 
   const signal = await new Promise<string>((resolve) => {

@@ -54,8 +54,20 @@ export interface NightmarketServerOptions {
    * when it has a `close()` method.
    */
   store?: CommerceStore | undefined;
-  /** Shows to create at start, e.g. from {@link loadShowsFile}. */
+  /**
+   * Shows to create at start, e.g. from {@link loadShowsFile}. A show the store already has saved
+   * is resumed from the store instead (see `resume`), so restarting with the same file and
+   * database continues each show rather than starting it over.
+   */
   shows?: readonly ShowInit[] | undefined;
+  /**
+   * Resume every show saved in `store` (default true). Each show's engine saves its public state
+   * while it runs and on {@link NightmarketServer.close}; a server started again on the same
+   * database continues the show in a new epoch, with stock, sale units, deposits and orders as the
+   * store has them — nothing reseeded, nothing sold twice. Clients following the show see the
+   * epoch change and fetch a fresh snapshot.
+   */
+  resume?: boolean | undefined;
   /**
    * Origins allowed to call the API from a browser (CORS with credentials), e.g.
    * `['https://shop.example']`. Default none: only same-origin pages can use the API.
@@ -98,6 +110,8 @@ export interface NightmarketServer {
   readonly port: number;
   /** The shows it serves: engines can also be created and driven directly. */
   readonly registry: ShowRegistry;
+  /** Ids of the shows resumed from the store at start (see `resume`), in the order they were first saved. */
+  readonly resumed: readonly string[];
   /**
    * Shuts down: stops accepting connections, ends every event stream (clients see the end of the
    * stream and reconnect elsewhere), stops the engines' timers, lets other requests finish (up to
@@ -138,13 +152,26 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
   const store = options.store ?? new MemoryStore();
 
   const registry = new ShowRegistry({ ...options.engine, store, onError: options.engine?.onError ?? onError });
+  const resumed: string[] = [];
   try {
+    for (const saved of (options.resume ?? true) ? await store.loadShows() : []) {
+      registry.resume(saved);
+      resumed.push(saved.state.show.id);
+    }
+    const given = new Set<string>();
     for (const [i, init] of (options.shows ?? []).entries()) {
-      if (registry.get(init.show?.id)) {
+      if (given.has(init.show?.id)) {
         throw new TypeError(`createNightmarketServer: options.shows[${i}] has the same show id as an earlier show ("${init.show.id}").`);
       }
-      registry.create(init);
+      given.add(init.show?.id);
+      if (!registry.get(init.show?.id)) registry.create(init);
     }
+    // Serve nothing until every show's counters are settled and every show is saved, so a crash
+    // right after start still finds each show in the store.
+    await Promise.all(registry.list().map(async (engine) => {
+      await engine.ready;
+      await engine.flush();
+    }));
   } catch (error) {
     registry.dispose();
     throw error;
@@ -205,15 +232,20 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
     requireAdmin(c, adminToken);
     const showId = c.req.param('showId');
     const init = parseShowInit(await readJson(c), showId);
-    const replaced = registry.delete(showId);
+    const previous = registry.get(showId);
+    registry.delete(showId);
+    // The old show's last save lands before the new show's first, which replaces it.
+    await previous?.flush();
     const engine = registry.create(init);
-    return json(engine.snapshot(), replaced ? 200 : 201);
+    await engine.ready;
+    await engine.flush();
+    return json(engine.snapshot(), previous ? 200 : 201);
   });
 
-  app.delete(`${API_BASE}shows/:showId`, (c) => {
+  app.delete(`${API_BASE}shows/:showId`, async (c) => {
     requireAdmin(c, adminToken);
     const showId = c.req.param('showId');
-    if (!registry.delete(showId)) throw new ProblemError('not-found', `Show "${showId}" not found.`);
+    if (!(await registry.remove(showId))) throw new ProblemError('not-found', `Show "${showId}" not found.`);
     return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
   });
 
@@ -277,6 +309,7 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       // Ending the engines ends their streams, which would otherwise keep connections (and the
       // process) alive for as long as the show runs.
+      const engines = registry.list();
       registry.dispose();
       server.closeIdleConnections();
       // Connections kept alive become idle after their current response: close those too.
@@ -288,13 +321,15 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
         clearInterval(sweep);
         clearTimeout(cut);
       }
+      // Requests are done: save each show's final state, so a restart resumes it exactly.
+      await Promise.all(engines.map((engine) => engine.flush().catch(onError)));
       const closable = store as CommerceStore & { close?: () => unknown };
       if (typeof closable.close === 'function') await closable.close();
     })();
     return closed;
   };
 
-  return { url, port: address.port, registry, close };
+  return { url, port: address.port, registry, resumed, close };
 }
 
 // --- helpers ----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@
  * Behaviour matches `MemoryStore` (`@nightmarket/engine`), the reference implementation, result for result.
  */
 import Database from 'better-sqlite3';
-import type { CartLine, Order, Reservation } from '@nightmarket/client';
+import type { CartLine, Order, Reservation, ShowState } from '@nightmarket/client';
 import type {
   AddCartLineResult,
   CommerceStore,
@@ -32,6 +32,7 @@ import type {
   ReserveResult,
   SaleTerms,
   SaleUnits,
+  SavedShow,
   StockLevel,
   StoredCart,
   StoredOrder,
@@ -57,7 +58,7 @@ export interface SqliteStoreOptions {
 }
 
 /** Version of the schema below, kept in `PRAGMA user_version`. Bump it with a migration step. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /**
  * Version 1 of the schema. Protocol objects the store never queries inside (reservation, order,
@@ -174,6 +175,16 @@ CREATE TABLE IF NOT EXISTS idempotency (
   PRIMARY KEY (show_id, viewer_id, key)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS idempotency_done ON idempotency (at) WHERE outcome IS NOT NULL;
+`;
+
+/** Version 2 adds the saved public state of each show, so a restarted server resumes its shows. */
+const SCHEMA_V2 = `
+CREATE TABLE IF NOT EXISTS shows (
+  show_id  TEXT PRIMARY KEY,
+  state    TEXT NOT NULL, -- the engine's ShowState as JSON
+  voters   TEXT,          -- viewer ids per open poll as JSON
+  saved_at INTEGER NOT NULL
+) STRICT;
 `;
 
 interface StockRow {
@@ -296,12 +307,9 @@ export class SqliteStore implements CommerceStore {
     if (this.#db.open) this.#db.close();
   }
 
-  // --- Reads beyond the contract ----------------------------------------------------------------
-
   /**
    * Ids of the shows that have any commerce state in this file (stock, sales, orders, carts…).
-   * Not part of `CommerceStore`: a server uses it to refuse re-seeding
-   * a show whose stock the file already tracks.
+   * Not part of `CommerceStore`: for operators and tests.
    */
   showIds(): string[] {
     const rows = this.#db
@@ -313,24 +321,19 @@ export class SqliteStore implements CommerceStore {
     return rows.map((r) => r.show_id);
   }
 
-  /**
-   * The counters of a sale, or undefined. Not part of `CommerceStore`: for a backend
-   * restoring a show after a restart, and for tests and operators.
-   */
+  /** The counters of a sale, or undefined. See `CommerceStore.getSale`. */
   async getSale(showId: string, saleId: string): Promise<SaleUnits | undefined> {
     const row = this.#sale(showId, saleId);
     return row && saleUnits(row);
   }
 
-  /**
-   * The stock of a variant, or undefined when the store has no row for it. Not part of `CommerceStore`.
-   */
+  /** The stock of a variant, or undefined when the store has no row for it. See `CommerceStore.getStock`. */
   async getStock(showId: string, productId: string, variantId: string): Promise<StockLevel | undefined> {
     const row = this.#stock(showId, productId, variantId);
     return row && stockLevel(row);
   }
 
-  /** The deposit counter of a presale, or undefined. Not part of `CommerceStore`. */
+  /** The deposit counter of a presale, or undefined. See `CommerceStore.getPresale`. */
   async getPresale(showId: string, presaleId: string): Promise<PresaleUnits | undefined> {
     const row = this.#presale(showId, presaleId);
     return row && presaleUnits(row);
@@ -879,6 +882,37 @@ export class SqliteStore implements CommerceStore {
     );
   }
 
+  // --- Shows ----------------------------------------------------------------------------------
+
+  /** Saves a show's public state (one upsert). See `CommerceStore.saveShow`. */
+  async saveShow(showId: string, saved: SavedShow): Promise<void> {
+    this.#run(
+      `INSERT INTO shows (show_id, state, voters, saved_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (show_id) DO UPDATE SET state = excluded.state, voters = excluded.voters, saved_at = excluded.saved_at`,
+      showId,
+      JSON.stringify(saved.state),
+      saved.voters === undefined ? null : JSON.stringify(saved.voters),
+      saved.savedAt,
+    );
+  }
+
+  /** Every saved show, in the order first saved. See `CommerceStore.loadShows`. */
+  async loadShows(): Promise<readonly SavedShow[]> {
+    const rows = this.#all<{ state: string; voters: string | null; saved_at: number }>(
+      'SELECT state, voters, saved_at FROM shows ORDER BY rowid',
+    );
+    return rows.map((row) => ({
+      state: JSON.parse(row.state) as ShowState,
+      savedAt: row.saved_at,
+      ...(row.voters === null ? {} : { voters: JSON.parse(row.voters) as Record<string, string[]> }),
+    }));
+  }
+
+  /** Forgets a show's saved state; its orders stay. See `CommerceStore.deleteShow`. */
+  async deleteShow(showId: string): Promise<void> {
+    this.#run('DELETE FROM shows WHERE show_id = ?', showId);
+  }
+
   // --- Internals ------------------------------------------------------------------------------
 
   /** Creates or upgrades the schema, in one transaction so two processes opening a new file agree. */
@@ -889,6 +923,7 @@ export class SqliteStore implements CommerceStore {
         throw new Error(`the database has schema version ${version}; this SqliteStore knows versions up to ${SCHEMA_VERSION}`);
       }
       if (version < 1) this.#db.exec(SCHEMA_V1);
+      if (version < 2) this.#db.exec(SCHEMA_V2);
       if (version < SCHEMA_VERSION) this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
     });
   }

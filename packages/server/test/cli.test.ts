@@ -109,40 +109,52 @@ describe('nightmarket-server: flags', () => {
     );
   });
 
-  it('keeps orders in the --data SQLite file, and refuses to re-seed a show it already tracks', async () => {
-    const data = join(dir, 'orders.db');
-    const shows = file('shows-data.json', JSON.stringify([{ show, products: [{ ...tea, variants: [{ ...tea.variants[0], stock: 10 }] }] }]));
-    const argv = ['--port', '0', '--data', data, '--shows', shows];
+  /** Starts the command in-process with a stop handle; resolves once it listens. */
+  async function serve(argv: string[]) {
+    const stdout: string[] = [];
     let stop: ((signal: string) => void) | undefined;
     let listening!: (server: NightmarketServer) => void;
     const started = new Promise<NightmarketServer>((resolve) => (listening = resolve));
     const exited = main(argv, { NIGHTMARKET_ADMIN_TOKEN: TOKEN }, {
-      stdout: () => undefined,
-      stderr: () => undefined,
+      stdout: (line) => stdout.push(line),
+      stderr: (line) => stdout.push(`stderr: ${line}`),
       onStopSignal: (handler) => ((stop = handler), () => (stop = undefined)),
       onListening: (server) => listening(server),
     });
-    const server = await started;
-    const client = createClient({ baseUrl: `${server.url}api/`, getToken: () => 'buyer-1' });
+    const server = await Promise.race([started, exited.then((code) => Promise.reject(new Error(`exited ${code}: ${stdout.join('\n')}`)))]);
+    return { server, stdout, stop: () => (stop!('SIGTERM'), exited) };
+  }
+
+  it('keeps orders in the --data SQLite file, and resumes the show from it after a restart', async () => {
+    const data = join(dir, 'orders.db');
+    const shows = file('shows-data.json', JSON.stringify([{ show, products: [{ ...tea, variants: [{ ...tea.variants[0], stock: 10 }] }] }]));
+    const argv = ['--port', '0', '--data', data, '--shows', shows];
+    const first = await serve(argv);
+    const client = createClient({ baseUrl: `${first.server.url}api/`, getToken: () => 'buyer-1' });
     const result = await client.checkout('spring', { source: 'items', lines: [{ productId: 'tea', variantId: 'default', quantity: 3 }] });
-    expect(result.kind).toBe('order');
-    stop!('SIGTERM');
-    expect(await exited).toBe(0);
+    if (result.kind !== 'order') throw new Error(`expected an order, got ${result.kind}`);
+    const epoch = (await client.getShow('spring')).epoch;
+    expect(await first.stop()).toBe(0);
+    expect(first.stdout.some((line) => line.includes('resumed'))).toBe(false);
 
     // The order and the stock it took are in the file.
     const store = new SqliteStore({ path: data });
     expect(store.showIds()).toEqual(['spring']);
     expect((await store.getStock('spring', 'tea', 'default'))?.stock).toBe(7);
-    if (result.kind === 'order') expect((await store.getOrder('spring', result.order.id))?.order.total.amount).toBe(3 * 18_800);
+    expect((await store.getOrder('spring', result.order.id))?.order.total.amount).toBe(3 * 18_800);
     store.close();
 
-    // Starting again over the same show would reset its stock to 10: refused, file untouched.
-    const again = await run(argv, { NIGHTMARKET_ADMIN_TOKEN: TOKEN });
-    expect(again.code).toBe(1);
-    expect(again.stderr[0]).toMatch(/cannot start: --data .*orders\.db already holds orders and stock for show\(s\) spring; .*Use a new --data file/);
-    const reopened = new SqliteStore({ path: data });
-    expect((await reopened.getStock('spring', 'tea', 'default'))?.stock).toBe(7);
-    reopened.close();
+    // Started again with the same file and shows: the show resumes (stock 7, not re-seeded to 10).
+    const second = await serve(argv);
+    expect(second.stdout[0]).toBe(
+      `nightmarket-server: resumed 1 show(s) from ${data}: spring (their saved state wins over --shows; DELETE /api/shows/{id} to start one over)`,
+    );
+    const again = createClient({ baseUrl: `${second.server.url}api/`, getToken: () => 'buyer-1' });
+    const snapshot = await again.getShow('spring');
+    expect(snapshot.epoch).not.toBe(epoch);
+    expect(snapshot.products[0]!.variants[0]!.stock).toBe(7);
+    expect((await again.getOrder('spring', result.order.id)).status).toBe(result.order.status);
+    expect(await second.stop()).toBe(0);
   });
 });
 

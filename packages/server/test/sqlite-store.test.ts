@@ -472,6 +472,35 @@ describe.each([
       expect([...levels.map((l) => l.version), ...(bought.ok ? bought.stock.map((l) => l.version) : [])]).toEqual([1, 2, 3]);
     });
   });
+
+  describe('saved shows', () => {
+    it('saves, replaces, lists in first-saved order and forgets show states; reads counters without changing them', async () => {
+      const store = open();
+      const spring = makeEngine(store);
+      await spring.engine.flush();
+      const autumn = makeEngine(store, { show: { ...spring.engine.state.show, id: 'autumn' } });
+      await autumn.engine.flush();
+      const saleId = await liveSale(spring, { units: 4 }); // a command: saved again, order unchanged
+      const shows = await store.loadShows();
+      expect(shows.map((s) => s.state.show.id)).toEqual(['spring', 'autumn']);
+      expect(shows[0]!.state.sales.map((s) => s.id)).toEqual([saleId]);
+      expect(shows[0]!.voters).toEqual({});
+      expect(shows[0]!.savedAt).toBe(spring.clock.now());
+
+      const units = await store.getSale('spring', saleId);
+      await expect(store.getSale('spring', saleId)).resolves.toEqual(units);
+      await expect(store.getStock('spring', 'vacuum', 'white')).resolves.toMatchObject({ stock: 500 });
+      await expect(store.getStock('spring', 'vacuum', 'nope')).resolves.toBeUndefined();
+      await expect(store.getSale('spring', 'nope')).resolves.toBeUndefined();
+      await expect(store.getPresale('spring', 'nope')).resolves.toBeUndefined();
+
+      await store.deleteShow('spring');
+      await store.deleteShow('spring'); // harmless twice
+      expect((await store.loadShows()).map((s) => s.state.show.id)).toEqual(['autumn']);
+      // Its commerce records stay.
+      await expect(store.getSale('spring', saleId)).resolves.toEqual(units);
+    });
+  });
 });
 
 describe('SqliteStore matches MemoryStore', () => {
@@ -687,7 +716,7 @@ describe('SqliteStore on disk', () => {
     sqlite(path).close();
     sqlite(path).close(); // reopening an existing file is fine
     const raw = new Database(path);
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(2);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.pragma('user_version = 99');
     raw.close();
@@ -714,6 +743,25 @@ describe('SqliteStore on disk', () => {
       store.putSale('spring', { id: 's', productId: 'vacuum', variantId: 'white', units: 1, limitPerBuyer: 2, startsAt: T0, endsAt: T0 + 1000 }),
     ).rejects.toThrow(RangeError);
     await expect(store.getSale('spring', 's')).resolves.toMatchObject({ units: 2, unitsLeft: 0, held: 2, sold: 0 });
+  });
+
+  it('upgrades a version 1 file in place: its records stay and shows can be saved', async () => {
+    const path = dir.file('v1');
+    const first = sqlite(path);
+    await first.setStock('spring', 'tea', 'default', 7);
+    first.close();
+    const raw = new Database(path);
+    raw.exec('DROP TABLE shows');
+    raw.pragma('user_version = 1');
+    raw.close();
+    const upgraded = sqlite(path);
+    await expect(upgraded.getStock('spring', 'tea', 'default')).resolves.toMatchObject({ stock: 7 });
+    const h = makeEngine(upgraded);
+    await h.engine.flush();
+    expect((await upgraded.loadShows()).map((s) => s.state.show.id)).toEqual(['spring']);
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    check.close();
   });
 
   it('serves a ":memory:" database too', async () => {
