@@ -16,14 +16,18 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { findChromium } from './scripts/chromium.mjs';
-import { workspacePackages } from './scripts/lib/workspace.mjs';
+import { rel, workspacePackages } from './scripts/lib/workspace.mjs';
 
 const require = createRequire(import.meta.url);
 // node_modules/msw/lib/mockServiceWorker.js, through msw's exports map.
 const mswWorker = require.resolve('msw/mockServiceWorker.js');
 
-/** `@nightmarket/<pkg>` → the package's TypeScript entry (served from the repository root). */
-const sources = new Map(workspacePackages().map((p) => [p.manifest.name, `/packages/${p.dir}/src/index.ts`]));
+/** `@nightmarket/<pkg>[/<entry>]` → the entry's TypeScript source (served from the repository root). */
+const sources = new Map(
+  workspacePackages().flatMap((p) =>
+    p.entries.map((e) => [`${p.manifest.name}${e.subpath === '.' ? '' : e.subpath.slice(1)}`, `/${rel(e.source)}`]),
+  ),
+);
 const workspaceSources = {
   name: 'nightmarket-workspace-sources',
   resolveImport({ source }) {
@@ -83,6 +87,12 @@ export default {
      */
     async function simulatedLiveStreams(ctx, next) {
       if (!ctx.path.startsWith('/streams/')) return next();
+      // The test runner marks every path with an extension as cacheable for a year once the
+      // response is on its way back; a live playlist (and an injected fault) must be fetched
+      // afresh, so the stream's own Cache-Control stands.
+      const set = ctx.response.set.bind(ctx.response);
+      ctx.response.set = (field, value) => (typeof field === 'string' && field.toLowerCase() === 'cache-control' ? undefined : set(field, value));
+      set('Cache-Control', 'no-store');
       const { tsImport } = await import('tsx/esm/api');
       const { SimulatedLiveStream, createHlsHandler } = await tsImport('./packages/server/src/hls.ts', import.meta.url);
       const streams = (globalThis.__nmLiveStreams ??= new Map());
@@ -93,10 +103,28 @@ export default {
         },
         { basePath: '/streams/' },
       );
+      // Fault injection for the player's tests: a stream id `fault-<404|500|stall>-<n>-<token>`
+      // answers its segment requests 4 … 3+n with that fault (a stall holds the response 20 s).
+      const fault = /^\/streams\/fault-(404|500|stall)-(\d+)-[\w-]+\/seg-\d+\.ts$/.exec(ctx.path);
+      if (fault) {
+        const counts = (globalThis.__nmFaultCounts ??= new Map());
+        const id = ctx.path.split('/')[2];
+        const n = (counts.get(id) ?? 0) + 1;
+        counts.set(id, n);
+        if (n > 3 && n <= 3 + Number(fault[2])) {
+          if (fault[1] === 'stall') await new Promise((resolve) => setTimeout(resolve, 20_000));
+          else {
+            ctx.status = Number(fault[1]);
+            ctx.body = 'injected fault';
+            return undefined;
+          }
+        }
+      }
       const response = await handler(new Request(new URL(ctx.url, 'http://127.0.0.1'), { method: ctx.method }));
       if (!response) return next();
       ctx.status = response.status;
       response.headers.forEach((value, name) => ctx.set(name, value));
+
       ctx.body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
       return undefined;
     },
@@ -123,6 +151,6 @@ export default {
   // One page at a time: the msw service worker is shared by every page of the origin.
   concurrency: 1,
   testFramework: { config: { timeout: 10_000 } },
-  testsFinishTimeout: 120_000,
+  testsFinishTimeout: 300_000,
   reporters: [defaultReporter(), countsReporter()],
 };

@@ -15,6 +15,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { rollup } from 'rollup';
 import { configFor } from '../rollup.config.mjs';
+import { buildCdn, checkBudgets } from './cdn.mjs';
 import { runApiExtractor } from './api.mjs';
 import { binPath, buildablePackages, rel, root } from './lib/workspace.mjs';
 
@@ -49,4 +50,26 @@ for (const pkg of buildablePackages('build')) {
   const ms = Math.round(performance.now() - started);
   const note = deferred > 0 ? ' (api-extractor reported documentation problems: see `npm run api`)' : '';
   console.log(`build: ${name} → ${pkg.entries.map((e) => rel(e.types).replace(/\.d\.ts$/, '.{js,d.ts}')).join(', ')} in ${ms} ms${note}`);
+}
+
+// The player's CDN bundle, from the dist/ just built, with its size budget; its Custom Elements
+// Manifest and VS Code data, from the elements' JSDoc.
+const playerPackage = buildablePackages('cdn').find((p) => p.manifest.name === '@nightmarket/player');
+if (playerPackage) {
+  const started = performance.now();
+  const cem = spawnSync(process.execPath, [binPath('@custom-elements-manifest/analyzer', 'cem'), 'analyze', '--config', 'custom-elements-manifest.config.mjs'], {
+    cwd: playerPackage.path,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (cem.status !== 0) fail('@nightmarket/player: custom-elements-manifest analyze failed');
+  const { sizes } = await buildCdn();
+  const main = sizes['nightmarket.js'];
+  const lazy = Object.entries(sizes).filter(([f]) => f.startsWith('chunks/'));
+  console.log(
+    `build: @nightmarket/player → packages/player/cdn/nightmarket.js (${(main.gzip / 1024).toFixed(1)} KB gzip; lazy: ${lazy
+      .map(([f, s]) => `${f} ${(s.gzip / 1024).toFixed(1)} KB`)
+      .join(', ')}) in ${Math.round(performance.now() - started)} ms`,
+  );
+  const over = checkBudgets(sizes);
+  if (over.length > 0) fail(`size budget exceeded: ${over.join('; ')}`);
 }

@@ -1,0 +1,333 @@
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { FlashSale, Money, Product, Variant } from '@nightmarket/client';
+import { NmAddToCartEvent, NmBuyNowEvent, NmProductClickEvent, type PurchaseIntent } from './events.js';
+import { Localizer } from './i18n/localize.js';
+import { safeUrl, sharedStyles } from './shared-styles.js';
+
+/** Units left at or below which a variant shows "only N left". */
+const FEW_LEFT = 10;
+
+/**
+ * `<nm-product-card>`: one product: image, title, price (with the regular price struck through when
+ * discounted), variant picker, availability, delivery promise, trust badges, and buttons.
+ *
+ * @tagname nm-product-card
+ * @summary One product: image, title, price (with the regular price struck through when discounted), variant picker, availability, delivery promise, trust badges, and buttons.
+ *
+ * Renders untrusted text as text only. The buttons do not buy anything themselves: they fire
+ * request events that the player's commerce layer (or the page) answers.
+ *
+ * @fires nm-add-to-cart - "Add to cart" pressed; cancelable.
+ * @fires nm-buy-now - "Buy now" pressed; cancelable.
+ * @fires nm-product-click - the image or title pressed; cancelable.
+ *
+ * @csspart card - the whole card
+ * @csspart image - the product image
+ * @csspart body - everything beside the image
+ * @csspart title - the product title
+ * @csspart price - the current price
+ * @csspart compare-at - the regular price, struck through
+ * @csspart sale - the flash-sale line
+ * @csspart variant-select - the variant picker
+ * @csspart availability - in stock, few left or sold out
+ * @csspart delivery - the delivery promise
+ * @csspart badges - the trust badges list
+ * @csspart badge - one trust badge
+ * @csspart actions - the buttons
+ * @csspart add-to-cart - the "add to cart" button
+ * @csspart buy-now - the "buy now" button
+ *
+ * @cssproperty [--nm-color-accent=#e11d48] - buttons and sale price
+ * @cssproperty [--nm-color-surface=#ffffff] - card background
+ * @cssproperty [--nm-color-text=#18181b] - text
+ * @cssproperty [--nm-color-muted=#52525b] - secondary text
+ * @cssproperty [--nm-radius=12px] - corner radius
+ * @cssproperty [--nm-space=8px] - spacing unit
+ * @cssproperty [--nm-font=system-ui] - font family
+ */
+export class NmProductCard extends LitElement {
+  /** Styles: the shared design tokens, then the element's own. */
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+      }
+      article {
+        display: grid;
+        grid-template-columns: 96px 1fr;
+        gap: calc(var(--_space) * 1.5);
+        padding: calc(var(--_space) * 1.5);
+        background: var(--_surface);
+        border-radius: var(--_radius);
+      }
+      :host([compact]) article {
+        grid-template-columns: 64px 1fr;
+        gap: var(--_space);
+        padding: var(--_space);
+      }
+      .image {
+        inline-size: 100%;
+        aspect-ratio: 1;
+        object-fit: cover;
+        border-radius: calc(var(--_radius) / 1.5);
+        background: color-mix(in srgb, var(--_muted) 15%, transparent);
+        cursor: pointer;
+      }
+      .body {
+        display: flex;
+        flex-direction: column;
+        gap: calc(var(--_space) / 2);
+        min-inline-size: 0;
+      }
+      h3 {
+        margin: 0;
+        font-size: 1em;
+        line-height: 1.3;
+      }
+      .title {
+        all: unset;
+        cursor: pointer;
+        overflow-wrap: anywhere;
+      }
+      .title:focus-visible {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
+      }
+      .prices {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--_space);
+        align-items: baseline;
+        margin: 0;
+      }
+      .price {
+        font-weight: 700;
+        font-size: 1.1em;
+      }
+      .price.discounted {
+        color: var(--_accent);
+      }
+      s {
+        color: var(--_muted);
+      }
+      .small {
+        margin: 0;
+        font-size: 0.875em;
+        color: var(--_muted);
+      }
+      .sale {
+        color: var(--_accent);
+        font-weight: 600;
+      }
+      .sold-out {
+        color: var(--_accent);
+        font-weight: 600;
+      }
+      ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: calc(var(--_space) / 2);
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      li {
+        font-size: 0.8em;
+        padding: 2px 6px;
+        border-radius: 999px;
+        background: color-mix(in srgb, var(--_muted) 15%, transparent);
+      }
+      select {
+        font: inherit;
+        min-block-size: 32px;
+        border-radius: calc(var(--_radius) / 1.5);
+        max-inline-size: 100%;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--_space);
+        margin-block-start: calc(var(--_space) / 2);
+      }
+      :host([compact]) .detail {
+        display: none;
+      }
+    `,
+  ];
+
+  /** Reactive properties (lit), with their attributes. */
+  static override properties = {
+    product: { attribute: false },
+    sale: { attribute: false },
+    localizer: { attribute: false },
+    compact: { type: Boolean, reflect: true },
+    headingLevel: { type: Number, attribute: 'heading-level' },
+    variantId: { state: true },
+  };
+
+  /** The product to show (required). */
+  declare product: Product | undefined;
+  /** The flash sale the product is in, if any (its price and units left are shown while it is live). */
+  declare sale: FlashSale | undefined;
+  /** Messages and formats (the player passes its own; standalone cards read the page's `lang`). */
+  declare localizer: Localizer;
+  /** A smaller card without description lines: the pinned product over the video. */
+  declare compact: boolean;
+  /** Heading level of the title (default 3). */
+  declare headingLevel: number;
+  /** The chosen variant's id. */
+  declare variantId: string | undefined;
+
+  constructor() {
+    super();
+    this.product = undefined;
+    this.sale = undefined;
+    this.localizer = new Localizer(typeof document === 'undefined' ? 'en' : document.documentElement.lang || 'en');
+    this.compact = false;
+    this.headingLevel = 3;
+    this.variantId = undefined;
+  }
+
+  /** The variant shown: the chosen one, else the sale's, else the first available, else the first. */
+  get variant(): Variant | undefined {
+    const variants = this.product?.variants ?? [];
+    return (
+      variants.find((v) => v.id === this.variantId) ??
+      variants.find((v) => this.#saleLive() && v.id === this.sale?.variantId) ??
+      variants.find((v) => v.available) ??
+      variants[0]
+    );
+  }
+
+  /** Derives what the next render needs from changed properties. */
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('product') && this.variantId && !this.product?.variants.some((v) => v.id === this.variantId)) {
+      this.variantId = undefined;
+    }
+  }
+
+  /** Renders the element from its properties and state. */
+  protected override render() {
+    const product = this.product;
+    if (!product) return nothing;
+    const l = this.localizer;
+    const variant = this.variant;
+    const onSale = this.#saleLive() && variant?.id === this.sale?.variantId;
+    const regular: Money = variant?.price ?? product.price;
+    const price = onSale ? this.sale!.price : regular;
+    const compareAt = onSale ? regular : (variant?.compareAtPrice ?? product.compareAtPrice);
+    const available = variant?.available === true && !(onSale && this.sale!.unitsLeft === 0);
+    const image = product.images[0];
+    const src = safeUrl(image?.url);
+    return html`
+      <article part="card" aria-labelledby="title">
+        ${src
+          ? html`<img class="image" part="image" src=${src} alt=${image?.alt ?? ''} decoding="async" @click=${this.#click} />`
+          : html`<div class="image" part="image" aria-hidden="true"></div>`}
+        <div class="body" part="body">
+          ${this.#heading(html`<button class="title" part="title" id="title" @click=${this.#click}>${product.title}</button>`)}
+          <p class="prices">
+            ${compareAt && compareAt.amount > price.amount
+              ? html`<span class="visually-hidden">${l.t('nowPrice', { price: l.money(price) })}</span
+                  ><span class="price discounted" part="price" aria-hidden="true">${l.money(price)}</span>
+                  <s part="compare-at"
+                    ><span class="visually-hidden">${l.t('regularPrice', { price: l.money(compareAt) })}</span
+                    ><span aria-hidden="true">${l.money(compareAt)}</span></s
+                  >`
+              : html`<span class="price" part="price">${l.money(price)}</span>`}
+          </p>
+          ${onSale ? html`<p class="small sale" part="sale">${l.t('flashSale')} · ${l.plural('unitsLeft', this.sale!.unitsLeft)}</p>` : nothing}
+          ${product.variants.length > 1 ? this.#picker(product, variant) : nothing}
+          <p class="small ${available ? '' : 'sold-out'}" part="availability">${this.#availability(variant, available)}</p>
+          ${this.#delivery(product)} ${this.#badges(product)}
+          <div class="actions" part="actions">
+            <button class="primary" part="add-to-cart" ?disabled=${!available} @click=${this.#addToCart}>${l.t('addToCart')}</button>
+            <button class="secondary" part="buy-now" ?disabled=${!available} @click=${this.#buyNow}>${l.t('buyNow')}</button>
+          </div>
+        </div>
+      </article>
+    `;
+  }
+
+  #heading(content: unknown) {
+    switch (this.headingLevel) {
+      case 2:
+        return html`<h2>${content}</h2>`;
+      case 4:
+        return html`<h4>${content}</h4>`;
+      default:
+        return html`<h3>${content}</h3>`;
+    }
+  }
+
+  #picker(product: Product, variant: Variant | undefined) {
+    return html`<label class="small detail"
+      >${this.localizer.t('option')}
+      <select part="variant-select" @change=${this.#choose}>
+        ${product.variants.map(
+          (v) => html`<option value=${v.id} ?selected=${v.id === variant?.id}>${v.title}${v.available ? '' : ` (${this.localizer.t('soldOut')})`}</option>`,
+        )}
+      </select></label
+    >`;
+  }
+
+  #availability(variant: Variant | undefined, available: boolean): string {
+    const l = this.localizer;
+    if (!available) return l.t('soldOut');
+    const stock = variant?.stock;
+    return stock !== null && stock !== undefined && stock <= FEW_LEFT ? l.plural('fewLeft', stock) : l.t('inStock');
+  }
+
+  #delivery(product: Product) {
+    const d = product.delivery;
+    if (!d) return nothing;
+    const l = this.localizer;
+    const when = d.minDays === d.maxDays ? l.plural('deliveryDays', d.minDays, { days: d.minDays }) : l.t('deliveryRange', { min: d.minDays, max: d.maxDays });
+    const parts = [when, d.fulfilledBy ? l.t('fulfilledBy', { name: d.fulfilledBy }) : '', d.freeShipping ? l.t('freeShipping') : ''].filter(Boolean);
+    return html`<p class="small detail" part="delivery">${parts.join(' · ')}</p>`;
+  }
+
+  #badges(product: Product) {
+    if (!product.badges?.length) return nothing;
+    return html`<ul class="detail" part="badges">
+      ${product.badges.map((b) => html`<li part="badge" title=${b.detail ?? ''}>${b.label}</li>`)}
+    </ul>`;
+  }
+
+  #saleLive(): boolean {
+    return this.sale?.status === 'live';
+  }
+
+  #intent(): PurchaseIntent | undefined {
+    const product = this.product;
+    const variant = this.variant;
+    if (!product || !variant) return undefined;
+    const inSale = this.#saleLive() && this.sale?.variantId === variant.id;
+    return { product, variantId: variant.id, quantity: 1, ...(inSale ? { saleId: this.sale!.id } : {}) };
+  }
+
+  #choose = (event: Event): void => {
+    this.variantId = (event.target as HTMLSelectElement).value;
+  };
+
+  #click = (): void => {
+    if (this.product) this.dispatchEvent(new NmProductClickEvent(this.product));
+  };
+
+  #addToCart = (): void => {
+    const intent = this.#intent();
+    if (intent) this.dispatchEvent(new NmAddToCartEvent(intent));
+  };
+
+  #buyNow = (): void => {
+    const intent = this.#intent();
+    if (intent) this.dispatchEvent(new NmBuyNowEvent(intent));
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'nm-product-card': NmProductCard;
+  }
+}
