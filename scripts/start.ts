@@ -31,8 +31,14 @@ const bundle = await build({
   minify: true,
   sourcemap: 'linked',
   outdir: '/demo',
+  // hls.js is its own chunk, loaded only where the player needs it.
+  splitting: true,
   conditions: ['browser'],
-  alias: { '@nightmarket/client': `${root}packages/client/src/index.ts` },
+  alias: {
+    '@nightmarket/client': `${root}packages/client/src/index.ts`,
+    '@nightmarket/player/define': `${root}packages/player/src/define.ts`,
+    '@nightmarket/player': `${root}packages/player/src/index.ts`,
+  },
   logLevel: 'warning',
 });
 const assets = new Map<string, { type: string; body: Uint8Array | string }>([
@@ -62,7 +68,7 @@ try {
           'Cache-Control': 'no-store',
           // The page needs nothing inline and nothing from other origins.
           'Content-Security-Policy':
-            "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+            "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types lit-html",
         });
       });
     },

@@ -38,6 +38,7 @@ it('npm start serves the demo shop, a live show with a running script and its st
     const html = await page.text();
     expect(html).toContain('Lantern');
     expect(html).toContain('id="cart-count"');
+    expect(html).toContain('<nm-player');
     expect((await fetch(`${url}shop.js`)).status).toBe(200);
     expect((await fetch(`${url}demo/img/robot-vacuum.svg`)).headers.get('Content-Type')).toBe('image/svg+xml');
 

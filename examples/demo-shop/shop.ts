@@ -1,9 +1,12 @@
 /**
- * The demo shop's live show, drawn with `@nightmarket/client` alone (the `<nm-player>` element
- * replaces this once it exists). Every piece of text that comes from the show — titles, chat —
- * is set with textContent: it is never parsed as HTML.
+ * The demo shop around the live show. `<nm-player>` plays the show (video, pinned product in
+ * sync with the video, products); the page wires its request events to its own cart and draws
+ * what the player does not have yet (flash sale, presale, poll, chat — the next elements) with
+ * `@nightmarket/client`. Every piece of text that comes from the show — titles, chat — is set
+ * with textContent: it is never parsed as HTML.
  */
 import { createClient, NightmarketError, type Money, type Product, type ShowState } from '@nightmarket/client';
+import '@nightmarket/player/define';
 
 const SHOW = 'spring-launch';
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -28,34 +31,12 @@ const money = (m: Money): string => {
 const compact = (n: number): string => new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 const problem = (error: unknown): string => (error instanceof NightmarketError ? error.detail : 'Something went wrong; please try again.');
 
-// --- video ---------------------------------------------------------------------------------------
-
-const video = $<HTMLVideoElement>('video');
-let videoSrc = '';
-function renderVideo(state: ShowState): void {
-  if (state.show.stream.hls === videoSrc) return;
-  videoSrc = state.show.stream.hls;
-  if (video.canPlayType('application/vnd.apple.mpegurl')) {
-    video.src = videoSrc;
-    void video.play().catch(() => undefined);
-  } else {
-    const note = $('video-note');
-    note.hidden = false;
-    note.textContent = 'This browser has no built-in HLS; the <nm-player> element (coming next) plays it with hls.js.';
-  }
-}
-
 // --- the show ------------------------------------------------------------------------------------
 
 function render(state: ShowState): void {
   locale = state.show.locale;
-  renderVideo(state);
   $('show-title').textContent = state.show.title;
-  $('host').textContent = `with ${state.show.host.name}${state.show.host.verified ? ' ✓' : ''}`;
-  const status = $('status');
-  status.textContent = { live: 'LIVE', paused: 'Back soon', scheduled: 'Starting soon', ended: 'Ended' }[state.show.status];
-  $('viewers').textContent = `${compact(state.viewers)} watching`;
-  renderPinned(state);
+  $('host').textContent = `with ${state.show.host.name}${state.show.host.verified ? ' ✓' : ''} · ${compact(state.viewers)} watching`;
   renderSale(state);
   renderPresale(state);
   renderPoll(state);
@@ -64,19 +45,6 @@ function render(state: ShowState): void {
 }
 
 const productOf = (state: ShowState, id: string): Product | undefined => state.products.find((p) => p.id === id);
-
-function renderPinned(state: ShowState): void {
-  const product = state.pinned && productOf(state, state.pinned.productId);
-  const card = $('pinned');
-  card.hidden = !product;
-  if (!product) return;
-  const img = $<HTMLImageElement>('pinned-img');
-  img.src = product.images[0]?.url ?? '';
-  img.alt = product.images[0]?.alt ?? '';
-  $('pinned-title').textContent = product.title;
-  $('pinned-price').textContent = money(product.price);
-  $('pinned-add').dataset['product'] = product.id;
-}
 
 function currentSale(state: ShowState) {
   return state.sales.find((s) => s.status === 'live') ?? state.sales.find((s) => s.status === 'scheduled') ?? state.sales.at(-1);
@@ -218,9 +186,9 @@ async function refreshCart(): Promise<void> {
   $<HTMLButtonElement>('checkout').disabled = cart.lines.length === 0;
 }
 
-async function addToCart(productId: string): Promise<void> {
+async function addToCart(productId: string, variantId?: string): Promise<void> {
   const product = room.state && productOf(room.state, productId);
-  const variant = product?.variants.find((v) => v.available);
+  const variant = variantId ? product?.variants.find((v) => v.id === variantId) : product?.variants.find((v) => v.available);
   if (!product || !variant) return;
   try {
     await client.addToCart(SHOW, { productId, variantId: variant.id, quantity: 1 });
@@ -231,7 +199,25 @@ async function addToCart(productId: string): Promise<void> {
   }
 }
 
-$('pinned-add').addEventListener('click', (e) => void addToCart((e.currentTarget as HTMLElement).dataset['product'] ?? ''));
+// The player asks; the page answers with its own cart (the commerce adapter will make this optional).
+const player = $('player');
+player.addEventListener('nm-add-to-cart', (event) => {
+  event.preventDefault();
+  void addToCart(event.detail.product.id, event.detail.variantId);
+});
+player.addEventListener('nm-buy-now', async (event) => {
+  event.preventDefault();
+  const { product, variantId, quantity, saleId } = event.detail;
+  const message = $('buy-msg');
+  try {
+    const result = saleId
+      ? await client.checkout(SHOW, { source: 'reservation', reservationId: (await client.reserve(SHOW, { saleId, quantity })).id })
+      : await client.checkout(SHOW, { source: 'items', lines: [{ productId: product.id, variantId, quantity }] });
+    message.textContent = result.kind === 'order' ? `Yours: ${product.title} for ${money(result.order.total)} — order ${result.order.id.slice(0, 8)}.` : 'Continue to payment…';
+  } catch (error) {
+    message.textContent = problem(error);
+  }
+});
 $('cart-button').addEventListener('click', () => {
   void refreshCart();
   $<HTMLDialogElement>('cart-dialog').showModal();
@@ -296,9 +282,6 @@ room.on('purchase', (e) => {
   lastTicker = Date.now();
   const title = (room.state && productOf(room.state, e.data.productId)?.title) ?? 'an item';
   $('ticker').textContent = `${e.data.buyer} just bought ${e.data.quantity} × ${title}`;
-});
-room.on('status', (status) => {
-  if (status === 'reconnecting') $('status').textContent = 'Reconnecting…';
 });
 
 // Render at most once per frame, however many events arrive.

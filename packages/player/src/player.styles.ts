@@ -90,6 +90,14 @@ export const playerStyles = css`
   .spacer {
     flex: 1;
   }
+  .icon,
+  .products-button,
+  .unmute {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 6px;
+  }
   .icon {
     background: var(--_overlay);
     color: #fff;

@@ -9,6 +9,7 @@ import {
   type ShowState,
 } from '@nightmarket/client';
 import { icsFileName, showToIcs } from './calendar.js';
+import { icons } from './icons.js';
 import { NmDrawerToggleEvent, NmStateChangeEvent, NmVideoErrorEvent } from './events.js';
 import { Localizer } from './i18n/localize.js';
 import type { Messages } from './i18n/messages.js';
@@ -153,7 +154,6 @@ export class NmPlayer extends LitElement {
   #clock: ReturnType<typeof setInterval> | undefined;
   #resize: ResizeObserver | undefined;
   #visibility: IntersectionObserver | undefined;
-  #placeholder = 0;
 
   constructor() {
     super();
@@ -286,7 +286,6 @@ export class NmPlayer extends LitElement {
         aria-label=${label}
         lang=${l.locale}
         dir=${l.dir}
-        style=${this.mini && this.#placeholder ? `--nm-mini-placeholder-height:${this.#placeholder}px` : ''}
       >
         <div class="stage" part="stage">
           <video part="video" playsinline ?hidden=${!this.#video.source} aria-label=${state?.show.title ?? ''}></video>
@@ -408,7 +407,7 @@ export class NmPlayer extends LitElement {
       parts.push(html`<div class="spinner" part="spinner" role="img" aria-label=${l.t('buffering')}></div>`);
     }
     if (this.#video.autoplayMuted && this.video?.muted) {
-      parts.push(html`<button class="unmute" part="unmute" @click=${() => this.#video.setMuted(false)}>🔊 ${l.t('tapToUnmute')}</button>`);
+      parts.push(html`<button class="unmute" part="unmute" @click=${() => this.#video.setMuted(false)}>${icons.soundOn} ${l.t('tapToUnmute')}</button>`);
     }
     return parts;
   }
@@ -433,19 +432,19 @@ export class NmPlayer extends LitElement {
       <div class="controls" part="controls">
         ${this.#video.source && this.controls
           ? html`<button class="icon" part="control" aria-label=${playing ? l.t('pause') : l.t('play')} @click=${this.#togglePlay}>
-              ${playing ? '❚❚' : '▶'}
+              ${playing ? icons.pause : icons.play}
             </button>`
           : nothing}
         ${this.#video.source
           ? html`<button class="icon" part="control" aria-label=${video?.muted ? l.t('unmute') : l.t('mute')} aria-pressed=${String(!!video?.muted)} @click=${this.#toggleMute}>
-              ${video?.muted ? '🔇' : '🔊'}
+              ${video?.muted ? icons.soundOff : icons.soundOn}
             </button>`
           : nothing}
         ${this.controls && tracks.length > 0
-          ? html`<button class="icon" part="control" aria-label=${l.t('captions')} aria-pressed=${String(captionsOn)} @click=${this.#toggleCaptions}>CC</button>`
+          ? html`<button class="icon" part="control" aria-label=${l.t('captions')} aria-pressed=${String(captionsOn)} @click=${this.#toggleCaptions}>${icons.captions}</button>`
           : nothing}
         ${this.controls && pip && this.#video.source
-          ? html`<button class="icon" part="control" aria-label=${l.t('pictureInPicture')} @click=${this.#pictureInPicture}>⧉</button>`
+          ? html`<button class="icon" part="control" aria-label=${l.t('pictureInPicture')} @click=${this.#pictureInPicture}>${icons.pictureInPicture}</button>`
           : nothing}
         <span class="spacer"></span>
         ${!side && !this.mini && state.products.length > 0
@@ -456,7 +455,7 @@ export class NmPlayer extends LitElement {
               aria-expanded=${String(this._drawerOpen)}
               @click=${this.openProducts}
             >
-              🛍 ${l.plural('products', state.products.length)}
+              ${icons.bag} ${l.plural('products', state.products.length)}
             </button>`
           : nothing}
       </div>
@@ -468,7 +467,8 @@ export class NmPlayer extends LitElement {
   #join(): void {
     this.#leave();
     if (!this.isConnected) return;
-    const client = this.client ?? (this.api ? createClient({ baseUrl: this.api }) : undefined);
+    // `api` may be relative to the page (`/nightmarket/`), like any URL attribute.
+    const client = this.client ?? (this.api ? createClient({ baseUrl: new URL(this.api, document.baseURI) }) : undefined);
     if (!client || !this.show) {
       if (!this.client && !this.api) console.warn('<nm-player>: set the `api` and `show` attributes (or the `client` property and `show`) to play a show.');
       return;
@@ -655,7 +655,8 @@ export class NmPlayer extends LitElement {
     if (!this.autoMini) return;
     const playing = this.#video.status === 'playing' || this.#video.status === 'buffering';
     if (!visible && playing && !this.mini) {
-      this.#placeholder = this.getBoundingClientRect().height;
+      // Keep the player's place in the page while the video docks (CSSOM, not a style attribute: CSP-safe).
+      this.style.setProperty('--nm-mini-placeholder-height', `${this.getBoundingClientRect().height}px`);
       this.mini = true;
     } else if (visible && this.mini) {
       this.mini = false;

@@ -80,10 +80,18 @@ export class NmProductCard extends LitElement {
         gap: calc(var(--_space) / 2);
         min-inline-size: 0;
       }
-      h3 {
+      h2,
+      h3,
+      h4 {
         margin: 0;
         font-size: 1em;
         line-height: 1.3;
+      }
+      :host([compact]) .title {
+        display: -webkit-box;
+        -webkit-line-clamp: 2;
+        -webkit-box-orient: vertical;
+        overflow: hidden;
       }
       .title {
         all: unset;
@@ -239,7 +247,7 @@ export class NmProductCard extends LitElement {
           </p>
           ${onSale ? html`<p class="small sale" part="sale">${l.t('flashSale')} · ${l.plural('unitsLeft', this.sale!.unitsLeft)}</p>` : nothing}
           ${product.variants.length > 1 ? this.#picker(product, variant) : nothing}
-          <p class="small ${available ? '' : 'sold-out'}" part="availability">${this.#availability(variant, available)}</p>
+          <p class="small ${available ? (onSale ? 'detail' : '') : 'sold-out'}" part="availability">${this.#availability(variant, available)}</p>
           ${this.#delivery(product)} ${this.#badges(product)}
           <div class="actions" part="actions">
             <button class="primary" part="add-to-cart" ?disabled=${!available} @click=${this.#addToCart}>${l.t('addToCart')}</button>

@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { FlashSale, Product } from '@nightmarket/client';
 import { NmDrawerToggleEvent } from './events.js';
 import { Localizer } from './i18n/localize.js';
+import { icons } from './icons.js';
 import { sharedStyles } from './shared-styles.js';
 
 /**
@@ -75,6 +76,9 @@ export class NmProductDrawer extends LitElement {
         font-size: 1.05em;
       }
       .close {
+        display: inline-flex;
+        align-items: center;
+        justify-content: center;
         background: transparent;
         color: inherit;
         font-size: 1.2em;
@@ -145,7 +149,7 @@ export class NmProductDrawer extends LitElement {
     return html`
       <header part="header">
         <h2 id="heading" part="heading">${l.t('productsTitle')}</h2>
-        <button class="close" part="close" aria-label=${l.t('close')} @click=${this.#close}>✕</button>
+        <button class="close" part="close" aria-label=${l.t('close')} @click=${this.#close}>${icons.close}</button>
       </header>
       <ul part="list">
         ${this.products.map(
