@@ -242,6 +242,20 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
+/** A flag (or env) that takes one of `choices`; undefined when absent. */
+function textOption<T extends string>(name: string, choices: readonly T[]): T | undefined {
+  const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  let raw: string | undefined;
+  if (i !== -1) raw = process.argv[i]!.includes('=') ? process.argv[i]!.split('=')[1] : process.argv[i + 1];
+  raw ??= process.env[`NM_BENCH_${name.toUpperCase()}`];
+  if (raw === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(raw)) {
+    console.error(`bench:server: --${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return raw as T;
+}
+
 /** Soft and hard limits of open files, from /proc/self/limits (undefined if unknown). */
 function fileLimits(): { soft: number; hard: number } | undefined {
   try {
@@ -742,6 +756,7 @@ async function main(): Promise<void> {
   const buyers = Math.round(option('buyers', 1000));
   const units = Math.round(option('units', 500));
   const concurrency = Math.round(option('concurrency', 100));
+  const only = textOption('only', ['fanout', 'sale']);
 
   // File descriptors: this process holds one socket per viewer, the server child one more each.
   // Node already raises its soft limit to the hard one at startup, so there is nothing left to
@@ -787,11 +802,15 @@ async function main(): Promise<void> {
   try {
     // A short unmeasured run first: the first scenario of a process measured consistently slower
     // (a cold load generator), which would flatter the ratio.
-    await fanout('warm-up, not measured', baseline, { ...fanOpts, seconds: Math.min(seconds, 2), drainS: Math.min(drainS, 2) });
-    results.push(await fanout('baseline', baseline, fanOpts));
-    results.push(await fanout('fan-out', viewers, fanOpts));
-    sales.push(await flashSale('memory', { buyers, units, concurrency }));
-    sales.push(await flashSale('sqlite', { buyers, units, concurrency }));
+    if (only !== 'sale') {
+      await fanout('warm-up, not measured', baseline, { ...fanOpts, seconds: Math.min(seconds, 2), drainS: Math.min(drainS, 2) });
+      results.push(await fanout('baseline', baseline, fanOpts));
+      results.push(await fanout('fan-out', viewers, fanOpts));
+    }
+    if (only !== 'fanout') {
+      sales.push(await flashSale('memory', { buyers, units, concurrency }));
+      sales.push(await flashSale('sqlite', { buyers, units, concurrency }));
+    }
   } catch (error) {
     loud(`benchmark failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     process.exitCode = 1;
