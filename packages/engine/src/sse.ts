@@ -13,10 +13,15 @@ export type StreamStart =
   | { readonly kind: 'after'; readonly seq: number }
   | { readonly kind: 'reset'; readonly reason: 'too-old' | 'epoch-changed' | 'other' };
 
-/** A client that stopped reading is cut off after this many queued messages; it resumes from its cursor. */
+/**
+ * A client that stopped reading the web stream is cut off after this many queued messages; it
+ * resumes from its cursor. Transports that take a stream over ({@link takeEventStream}) keep a
+ * bound of their own.
+ */
 const MAX_QUEUED = 5000;
 
 const encoder = new TextEncoder();
+const HEARTBEAT = encoder.encode(': hb\n\n');
 
 /**
  * The SSE frame of each event, made once however many connections send it: the engine hands every
@@ -25,11 +30,17 @@ const encoder = new TextEncoder();
  */
 const frames = new WeakMap<ShowEvent, Uint8Array>();
 
+/** The last frame looked up: every connection asks for the same event in a row. */
+let lastEvent: ShowEvent | undefined;
+let lastFrame: Uint8Array | undefined;
+
 function frameOf(epoch: string, event: ShowEvent): Uint8Array {
+  if (event === lastEvent) return lastFrame!;
   let frame = frames.get(event);
   if (!frame) frames.set(event, (frame = encoder.encode(`id: ${epoch}:${event.seq}\ndata: ${JSON.stringify(event)}\n\n`)));
-  // Each connection gets its own copy: a consumer may transfer (detach) the chunks it reads.
-  return frame.slice();
+  lastEvent = event;
+  lastFrame = frame;
+  return frame;
 }
 
 /**
@@ -67,6 +78,7 @@ export function streamStart(
   return { kind: 'after', seq };
 }
 
+
 /** Options of {@link eventStream}. */
 export interface EventStreamOptions {
   readonly start: StreamStart;
@@ -77,91 +89,207 @@ export interface EventStreamOptions {
 }
 
 /**
- * The SSE body for one connection. The connection counts as a viewer while it is open; every
- * way it can end (show ended, engine disposed, client cancelled, request aborted, client too slow)
- * runs the same cleanup once.
+ * An open event stream that a platform's transport took over with {@link takeEventStream}. The
+ * connection keeps running as before (subscription, backlog, heartbeats, viewer count, end of
+ * the show) and queues its frames; the transport takes them and writes them its own way.
+ */
+export interface EventStreamConnection {
+  /**
+   * The frames queued since the last call, in order; empties the queue. An event's frame is the
+   * same `Uint8Array` for every connection that sends it, so a transport can write one buffer
+   * to many clients: never modify one.
+   */
+  take(): Uint8Array[];
+  /** Whether the stream has ended: no frame comes after those still queued. */
+  readonly ended: boolean;
+  /**
+   * Called synchronously whenever frames were queued or the stream ended. One listener: setting
+   * it replaces the previous one.
+   */
+  onchange: (() => void) | undefined;
+  /**
+   * Ends the stream from the transport's side (its client went away, or reads too slowly): stops
+   * the subscription and the heartbeat and counts the viewer out. Calling it again does nothing.
+   */
+  close(): void;
+}
+
+/** The connection behind each stream {@link eventStream} made, until it is read or taken over. */
+const unclaimed = new WeakMap<ReadableStream<Uint8Array>, Connection>();
+
+/**
+ * One event-stream connection, whatever carries its bytes: subscribes, queues `retry:`, then
+ * the backlog or a reset, then live events and heartbeats; every way it can end (show ended,
+ * engine disposed, client gone, request aborted, client too slow) runs the same cleanup once.
+ */
+class Connection implements EventStreamConnection {
+  onchange: (() => void) | undefined;
+  /** How many frames the transport still holds unread (the web stream's own queue). */
+  backlog: (() => number) | undefined;
+  #queue: Uint8Array[] = [];
+  #done = false;
+  #cleanup: (() => void) | undefined;
+
+  constructor(engine: ShowEngine, options: EventStreamOptions) {
+    let last = 0; // seq of the last event sent: nothing at or below it is sent again
+    let live = false;
+    let endedEarly = false;
+    const buffered: ShowEvent[] = [];
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
+
+    const send = (event: ShowEvent): void => {
+      if (event.seq <= last) return;
+      last = event.seq;
+      this.#write(frameOf(engine.epoch, event));
+    };
+    const onAbort = (): void => this.close();
+
+    // Subscribe before reading the backlog: an event emitted in between is buffered, and the
+    // seq check drops whatever the backlog already contained.
+    const unsubscribe = engine.subscribe({
+      event: (event) => (live ? send(event) : buffered.push(event)),
+      end: () => (live ? this.close() : (endedEarly = true)),
+    });
+    const subscribedAt = engine.seq;
+    engine.viewerJoined();
+    this.#cleanup = () => {
+      unsubscribe();
+      clearInterval(heartbeat);
+      options.signal?.removeEventListener('abort', onAbort);
+      engine.viewerLeft();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) {
+      this.close();
+      return;
+    }
+
+    this.#write(encoder.encode(`retry: ${options.retryMs}\n\n`));
+    let start = options.start;
+    if (start.kind === 'after') {
+      const backlog = engine.eventsAfter(start.seq);
+      // The history may have moved on since the cursor was checked.
+      if (backlog === undefined) start = { kind: 'reset', reason: 'too-old' };
+      else {
+        last = start.seq;
+        for (const event of backlog) send(event);
+      }
+    }
+    if (start.kind === 'reset') {
+      const seq = subscribedAt;
+      // reset carries the current seq (0 in an epoch that has no event yet) and is not part of
+      // the sequence: the next live event is seq + 1.
+      const reset: ShowEvent = { type: 'reset', seq, at: engine.now(), data: { reason: start.reason } };
+      this.#write(encoder.encode(`id: ${engine.epoch}:${seq}\ndata: ${JSON.stringify(reset)}\n\n`));
+      last = seq;
+    } else if (start.kind === 'live') {
+      last = subscribedAt;
+    }
+    for (const event of buffered) send(event);
+    buffered.length = 0;
+    live = true;
+    if (endedEarly) {
+      this.close();
+      return;
+    }
+
+    heartbeat = setInterval(() => this.#write(HEARTBEAT), engine.heartbeatMs);
+    (heartbeat as { unref?: () => void }).unref?.();
+  }
+
+  get ended(): boolean {
+    return this.#done;
+  }
+
+  take(): Uint8Array[] {
+    const queued = this.#queue;
+    if (queued.length > 0) this.#queue = [];
+    return queued;
+  }
+
+  close(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#cleanup?.();
+    this.onchange?.();
+  }
+
+  #write(frame: Uint8Array): void {
+    if (this.#done) return;
+    // Full: the client stopped reading. It gets what is queued, then the end, and resumes from its cursor.
+    if (this.#queue.length + (this.backlog?.() ?? 0) >= MAX_QUEUED) return this.close();
+    this.#queue.push(frame);
+    this.onchange?.();
+  }
+}
+
+/**
+ * The SSE body for one connection. The connection counts as a viewer while it is open and starts
+ * at once; its frames wait in its own queue until they are read (the stream's high-water mark is
+ * 0), so a transport can still take the stream over with {@link takeEventStream} before the
+ * first read.
  */
 export function eventStream(engine: ShowEngine, options: EventStreamOptions): ReadableStream<Uint8Array> {
-  let cleanup: (() => void) | undefined;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      let done = false;
-      let last = 0; // seq of the last event sent: nothing at or below it is sent again
-      let live = false;
-      let endedEarly = false;
-      const buffered: ShowEvent[] = [];
-      let heartbeat: ReturnType<typeof setInterval> | undefined;
-
-      const write = (chunk: string | Uint8Array): void => {
-        if (done) return;
-        controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
-        if (controller.desiredSize !== null && controller.desiredSize < -MAX_QUEUED) finish(true);
-      };
-      const send = (event: ShowEvent): void => {
-        if (event.seq <= last) return;
-        last = event.seq;
-        write(frameOf(engine.epoch, event));
-      };
-      const finish = (close: boolean): void => {
-        if (done) return;
-        done = true;
-        unsubscribe();
-        clearInterval(heartbeat);
-        options.signal?.removeEventListener('abort', onAbort);
-        engine.viewerLeft();
-        if (close) {
+  const connection = new Connection(engine, options);
+  let waiting: (() => void) | undefined;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        connection.backlog = () => Math.max(0, -(controller.desiredSize ?? 0));
+        connection.onchange = () => {
+          const wake = waiting;
+          waiting = undefined;
+          wake?.();
+        };
+      },
+      // Called only while a read waits: moves what the connection queued into the stream.
+      pull(controller) {
+        unclaimed.delete(stream);
+        const deliver = (): boolean => {
+          const queued = connection.take();
           try {
-            controller.close();
+            // Each read gets its own copy: a consumer may transfer (detach) the chunks it reads.
+            for (const frame of queued) controller.enqueue(frame.slice());
+            if (connection.ended) controller.close();
           } catch {
-            // Already closed or cancelled by the consumer: nothing left to do.
+            // Cancelled by the consumer in the meantime: nothing left to deliver.
           }
-        }
-      };
-      const onAbort = (): void => finish(true);
-      cleanup = () => finish(false);
-
-      // Subscribe before reading the backlog: an event emitted in between is buffered, and the
-      // seq check drops whatever the backlog already contained.
-      const unsubscribe = engine.subscribe({
-        event: (event) => (live ? send(event) : buffered.push(event)),
-        end: () => (live ? finish(true) : (endedEarly = true)),
-      });
-      const subscribedAt = engine.seq;
-      engine.viewerJoined();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      if (options.signal?.aborted) return finish(true);
-
-      write(`retry: ${options.retryMs}\n\n`);
-      let start = options.start;
-      if (start.kind === 'after') {
-        const backlog = engine.eventsAfter(start.seq);
-        // The history may have moved on since the cursor was checked.
-        if (backlog === undefined) start = { kind: 'reset', reason: 'too-old' };
-        else {
-          last = start.seq;
-          for (const event of backlog) send(event);
-        }
-      }
-      if (start.kind === 'reset') {
-        const seq = subscribedAt;
-        // reset carries the current seq (0 in an epoch that has no event yet) and is not part of
-        // the sequence: the next live event is seq + 1.
-        const reset: ShowEvent = { type: 'reset', seq, at: engine.now(), data: { reason: start.reason } };
-        write(`id: ${engine.epoch}:${seq}\ndata: ${JSON.stringify(reset)}\n\n`);
-        last = seq;
-      } else if (start.kind === 'live') {
-        last = subscribedAt;
-      }
-      for (const event of buffered) send(event);
-      buffered.length = 0;
-      live = true;
-      if (endedEarly) return finish(true);
-
-      heartbeat = setInterval(() => write(': hb\n\n'), engine.heartbeatMs);
-      (heartbeat as { unref?: () => void }).unref?.();
+          return queued.length > 0 || connection.ended;
+        };
+        if (deliver()) return;
+        return new Promise<void>((resolve) => {
+          waiting = () => {
+            deliver();
+            resolve();
+          };
+        });
+      },
+      cancel() {
+        connection.close();
+      },
     },
-    cancel() {
-      cleanup?.();
-    },
-  });
+    { highWaterMark: 0 },
+  );
+  unclaimed.set(stream, connection);
+  return stream;
+}
+
+/**
+ * Takes over an event stream made by the protocol handler (the body of its
+ * `GET shows/{showId}/events` response) before anyone read it, so that a platform can write the
+ * frames without web streams: the reference server writes them straight to Node's socket, all
+ * events of a tick in one write. Nothing may read `body` afterwards, and the transport owns the
+ * connection: it must call `close()` when its client goes away.
+ *
+ * @param body - a response body
+ * @returns the connection, or undefined when `body` is not an event stream of this engine, or was read already
+ */
+export function takeEventStream(body: ReadableStream<Uint8Array> | null | undefined): EventStreamConnection | undefined {
+  if (!body) return undefined;
+  const connection = unclaimed.get(body);
+  if (!connection || body.locked) return undefined;
+  unclaimed.delete(body);
+  connection.onchange = undefined;
+  connection.backlog = undefined;
+  return connection;
 }

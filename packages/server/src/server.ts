@@ -8,8 +8,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import {
   PROBLEM_MEDIA_TYPE,
   PROTOCOL_HEADER,
@@ -34,6 +35,7 @@ import {
   type Viewer,
 } from '@nightmarket/engine';
 import { Hono, type Context } from 'hono';
+import { NodeEventStreams } from './event-stream.js';
 import { createHlsHandler, SimulatedLiveStream } from './hls.js';
 import { secureHeaders } from 'hono/secure-headers';
 
@@ -248,8 +250,15 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
     return problem(new ProblemError('internal', 'Something went wrong on our side. Please try again.'));
   });
 
+  // Event streams leave the adapter here: the protocol answered them as it answers every platform
+  // (status, headers, the connection itself), and only the bytes take Node's direct path.
+  const eventStreams = new NodeEventStreams();
   const server = createAdaptorServer({
-    fetch: app.fetch,
+    fetch: async (request, env) => {
+      const response = await app.fetch(request, env);
+      // This server is HTTP/1.1 (node:http): its outgoing side is a ServerResponse.
+      return eventStreams.send(response, env.outgoing as ServerResponse) ? RESPONSE_ALREADY_SENT : response;
+    },
     // A library must not replace the process's global Request and Response.
     overrideGlobalObjects: false,
   }) as Server;
