@@ -641,6 +641,9 @@ interface SaleResult {
   sold: number;
   held: number;
   unitsLeft: number;
+  /** CPU while the buyers ran, as a share of one core: the server child, and this process (the load). */
+  serverCpu: number;
+  loadCpu: number;
 }
 
 async function flashSale(store: 'memory' | 'sqlite', opts: { buyers: number; units: number; concurrency: number }): Promise<SaleResult> {
@@ -670,10 +673,15 @@ async function flashSale(store: 'memory' | 'sqlite', opts: { buyers: number; uni
 
     await schedule('flash', 'flash', opts.units);
     await sleep(300);
+    const cpuBefore = procStats(server.pid)?.cpuMs ?? NaN;
+    const loadBefore = process.cpuUsage();
     const run = await runBuyers(server.port, agent, 'flash', 'buyer', opts.buyers, opts.concurrency);
+    const serverCpu = ((procStats(server.pid)?.cpuMs ?? NaN) - cpuBefore) / run.wallMs;
+    const load = process.cpuUsage(loadBefore);
+    const loadCpu = (load.user + load.system) / 1000 / run.wallMs;
     const reply = await server.request({ op: 'sale', saleId: 'flash' }, 'sale');
     const units = reply.op === 'sale' ? reply.units : null;
-    return { store, buyers: opts.buyers, ...run, sold: units?.sold ?? NaN, held: units?.held ?? NaN, unitsLeft: units?.unitsLeft ?? NaN };
+    return { store, buyers: opts.buyers, ...run, serverCpu, loadCpu, sold: units?.sold ?? NaN, held: units?.held ?? NaN, unitsLeft: units?.unitsLeft ?? NaN };
   } finally {
     agent.destroy();
     await server.stop();
@@ -899,7 +907,7 @@ async function main(): Promise<void> {
   if (sales.length > 0) {
     table(
       'Flash sale: reserve + checkout over HTTP (orders/s = confirmed orders / time from the first request to the last order; order = reserve sent → order read)',
-      ['store', 'buyers', 'orders', 'turned away', 'sold out in', 'orders/s', 'order p50', 'order p99', 'all buyers', 'requests/s', 'request p99', 'store: sold/held/left'],
+      ['store', 'buyers', 'orders', 'turned away', 'sold out in', 'orders/s', 'order p50', 'order p99', 'all buyers', 'requests/s', 'request p99', 'srv CPU', 'gen CPU', 'store: sold/held/left'],
       sales.map((s) => [
         s.store === 'sqlite' ? 'SqliteStore (file, FULL)' : 'MemoryStore',
         fmt(s.buyers),
@@ -912,6 +920,8 @@ async function main(): Promise<void> {
         `${fmt(s.wallMs)} ms`,
         fmt(((s.buyers + s.orders) / s.wallMs) * 1000),
         ms(s.requestP99),
+        `${fmt(s.serverCpu * 100)}%`,
+        `${fmt(s.loadCpu * 100)}%`,
         `${s.sold}/${s.held}/${s.unitsLeft}`,
       ]),
     );

@@ -947,12 +947,13 @@ export class SqliteStore implements CommerceStore {
       }
       let result: R;
       try {
-        // Inside a transaction, better-sqlite3 runs a transaction function as a savepoint.
-        result = this.#db.transaction(fn)();
+        this.#prepare('SAVEPOINT call').run();
+        result = fn();
+        this.#prepare('RELEASE call').run();
       } catch (error) {
-        // Some errors (disk full, I/O) make SQLite roll the whole transaction back: the calls
-        // before this one lost their changes too.
-        if (this.#db.inTransaction) this.#batch!.push({ done: () => reject(error), failed: () => reject(error) });
+        // Undo this call alone. Some errors (disk full, I/O) make SQLite roll the whole
+        // transaction back instead: the calls before this one lost their changes too.
+        if (this.#undoCall()) this.#batch!.push({ done: () => reject(error), failed: () => reject(error) });
         else {
           this.#abort(error);
           reject(error);
@@ -976,6 +977,18 @@ export class SqliteStore implements CommerceStore {
       }
     }
     return this.#write(fn);
+  }
+
+  /** Rolls the failed call's savepoint back; false when the transaction itself is gone. */
+  #undoCall(): boolean {
+    if (!this.#db.inTransaction) return false;
+    try {
+      this.#prepare('ROLLBACK TO call').run();
+      this.#prepare('RELEASE call').run();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Opens the batch's transaction if none is open, and schedules its commit. */
