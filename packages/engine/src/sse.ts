@@ -103,8 +103,9 @@ export interface EventStreamConnection {
   /** Whether the stream has ended: no frame comes after those still queued. */
   readonly ended: boolean;
   /**
-   * Called synchronously whenever frames were queued or the stream ended. One listener: setting
-   * it replaces the previous one.
+   * Called synchronously when frames are waiting or the stream ended: at least once after each
+   * `take()` that left frames to come, not necessarily once per frame. One listener: setting it
+   * replaces the previous one.
    */
   onchange: (() => void) | undefined;
   /**
@@ -126,34 +127,44 @@ class Connection implements EventStreamConnection {
   onchange: (() => void) | undefined;
   /** How many frames the transport still holds unread (the web stream's own queue). */
   backlog: (() => number) | undefined;
+  /** Seq of the last event sent: nothing at or below it is sent again. */
+  last = 0;
+  /** In the engine's broadcast (after {@link Connection.share}): where this connection is in its log. */
+  position = 0;
+  readonly #engine: ShowEngine;
   #queue: Uint8Array[] = [];
   #done = false;
   #cleanup: (() => void) | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #broadcast: Broadcast | undefined;
+  /** Whether the broadcast will call {@link Connection.notify} on its next frame. */
+  #waiting = false;
 
   constructor(engine: ShowEngine, options: EventStreamOptions) {
-    let last = 0; // seq of the last event sent: nothing at or below it is sent again
+    this.#engine = engine;
     let live = false;
     let endedEarly = false;
     const buffered: ShowEvent[] = [];
     let heartbeat: ReturnType<typeof setInterval> | undefined;
 
     const send = (event: ShowEvent): void => {
-      if (event.seq <= last) return;
-      last = event.seq;
+      if (event.seq <= this.last) return;
+      this.last = event.seq;
       this.#write(frameOf(engine.epoch, event));
     };
     const onAbort = (): void => this.close();
 
     // Subscribe before reading the backlog: an event emitted in between is buffered, and the
     // seq check drops whatever the backlog already contained.
-    const unsubscribe = engine.subscribe({
+    this.#unsubscribe = engine.subscribe({
       event: (event) => (live ? send(event) : buffered.push(event)),
       end: () => (live ? this.close() : (endedEarly = true)),
     });
     const subscribedAt = engine.seq;
     engine.viewerJoined();
     this.#cleanup = () => {
-      unsubscribe();
+      this.#unsubscribe?.();
+      this.#leave();
       clearInterval(heartbeat);
       options.signal?.removeEventListener('abort', onAbort);
       engine.viewerLeft();
@@ -171,7 +182,7 @@ class Connection implements EventStreamConnection {
       // The history may have moved on since the cursor was checked.
       if (backlog === undefined) start = { kind: 'reset', reason: 'too-old' };
       else {
-        last = start.seq;
+        this.last = start.seq;
         for (const event of backlog) send(event);
       }
     }
@@ -181,9 +192,9 @@ class Connection implements EventStreamConnection {
       // the sequence: the next live event is seq + 1.
       const reset: ShowEvent = { type: 'reset', seq, at: engine.now(), data: { reason: start.reason } };
       this.#write(encoder.encode(`id: ${engine.epoch}:${seq}\ndata: ${JSON.stringify(reset)}\n\n`));
-      last = seq;
+      this.last = seq;
     } else if (start.kind === 'live') {
-      last = subscribedAt;
+      this.last = subscribedAt;
     }
     for (const event of buffered) send(event);
     buffered.length = 0;
@@ -203,7 +214,16 @@ class Connection implements EventStreamConnection {
 
   take(): Uint8Array[] {
     const queued = this.#queue;
-    if (queued.length > 0) this.#queue = [];
+    // Never hand out the live queue: the broadcast's frames are added to what is returned.
+    this.#queue = [];
+    const broadcast = this.#broadcast;
+    if (broadcast && !this.#done) {
+      broadcast.read(this, queued);
+      if (!this.#waiting) {
+        this.#waiting = true;
+        broadcast.wait(this);
+      }
+    }
     return queued;
   }
 
@@ -214,6 +234,34 @@ class Connection implements EventStreamConnection {
     this.onchange?.();
   }
 
+  /**
+   * Moves this connection from its own subscription to the engine's broadcast: one subscription
+   * and one log of frames for all such connections, which read the log when they take their
+   * frames. An event then costs the same however many connections there are, and a connection
+   * is notified once per take, not once per event.
+   */
+  share(): void {
+    if (this.#done || this.#broadcast) return;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#broadcast = broadcastOf(this.#engine);
+    this.#broadcast.join(this);
+  }
+
+  /** The broadcast has a new frame (called once after each take). */
+  notify(): void {
+    this.#waiting = false;
+    this.onchange?.();
+  }
+
+  /** Leaves the broadcast, keeping the frames not taken yet: they are still sent before the end. */
+  #leave(): void {
+    const broadcast = this.#broadcast;
+    if (!broadcast) return;
+    broadcast.read(this, this.#queue);
+    broadcast.leave(this);
+  }
+
   #write(frame: Uint8Array): void {
     if (this.#done) return;
     // Full: the client stopped reading. It gets what is queued, then the end, and resumes from its cursor.
@@ -221,6 +269,94 @@ class Connection implements EventStreamConnection {
     this.#queue.push(frame);
     this.onchange?.();
   }
+}
+
+/** How many frames a broadcast's log holds before it drops those every member has read. */
+const TRIM_AT = 256;
+
+/**
+ * One subscription to an engine for all the connections a transport took over: the frames of
+ * its events in order, each connection reading from its own position. A transport that takes
+ * every connection's frames once per turn makes the log short; connections that stop taking are
+ * the transport's to cut off (its own bound), and are dropped from the log's bound only then.
+ */
+class Broadcast {
+  readonly #engine: ShowEngine;
+  readonly #members = new Set<Connection>();
+  #frames: Uint8Array[] = [];
+  #seqs: number[] = [];
+  /** Position of `#frames[0]` since the broadcast began. */
+  #base = 0;
+  #waiting: Connection[] = [];
+  readonly #unsubscribe: () => void;
+
+  constructor(engine: ShowEngine) {
+    this.#engine = engine;
+    this.#unsubscribe = engine.subscribe({
+      event: (event) => this.#append(event),
+      end: () => {
+        for (const member of [...this.#members]) member.close();
+      },
+    });
+  }
+
+  join(member: Connection): void {
+    this.#members.add(member);
+    member.position = this.#base + this.#frames.length;
+  }
+
+  leave(member: Connection): void {
+    this.#members.delete(member);
+    if (this.#members.size > 0) return;
+    this.#unsubscribe();
+    broadcasts.delete(this.#engine);
+  }
+
+  /** Calls `member.notify()` on the next frame. */
+  wait(member: Connection): void {
+    this.#waiting.push(member);
+  }
+
+  /** Appends the frames `member` has not read (above its last seq) to `into`, and moves it to the end. */
+  read(member: Connection, into: Uint8Array[]): void {
+    const frames = this.#frames;
+    const seqs = this.#seqs;
+    for (let i = Math.max(0, member.position - this.#base); i < frames.length; i++) {
+      if (seqs[i]! <= member.last) continue;
+      into.push(frames[i]!);
+      member.last = seqs[i]!;
+    }
+    member.position = this.#base + frames.length;
+  }
+
+  #append(event: ShowEvent): void {
+    this.#frames.push(frameOf(this.#engine.epoch, event));
+    this.#seqs.push(event.seq);
+    if (this.#frames.length >= TRIM_AT) this.#trim();
+    const waiting = this.#waiting;
+    if (waiting.length === 0) return;
+    this.#waiting = [];
+    for (const member of waiting) member.notify();
+  }
+
+  /** Drops the frames every member has read. */
+  #trim(): void {
+    let lowest = this.#base + this.#frames.length;
+    for (const member of this.#members) lowest = Math.min(lowest, member.position);
+    const drop = lowest - this.#base;
+    if (drop <= 0) return;
+    this.#frames = this.#frames.slice(drop);
+    this.#seqs = this.#seqs.slice(drop);
+    this.#base = lowest;
+  }
+}
+
+const broadcasts = new WeakMap<ShowEngine, Broadcast>();
+
+function broadcastOf(engine: ShowEngine): Broadcast {
+  let broadcast = broadcasts.get(engine);
+  if (!broadcast) broadcasts.set(engine, (broadcast = new Broadcast(engine)));
+  return broadcast;
 }
 
 /**
@@ -291,5 +427,6 @@ export function takeEventStream(body: ReadableStream<Uint8Array> | null | undefi
   unclaimed.delete(body);
   connection.onchange = undefined;
   connection.backlog = undefined;
+  connection.share();
   return connection;
 }

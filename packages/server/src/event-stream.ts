@@ -4,11 +4,12 @@
  * this module takes the unread body over ({@link takeEventStream}) and writes its frames straight
  * to the `ServerResponse`.
  *
- * Fan-out cost is per connection and per write, so writes are batched: every frame queued during
- * one turn of the event loop goes out in a single write per connection, at `setImmediate`. An
- * event's frame is one buffer shared by every connection, and so is the concatenation of a batch:
- * connections that send the same frames in a turn (all live viewers of a show) write the same
- * `Buffer`, made once.
+ * Fan-out cost is per connection and per write, so writes are batched: every frame queued since
+ * the last flush goes out in a single write per connection, at `setImmediate`, or later when the
+ * last flush was long (after a flush of t ms, the next waits t ms: with thousands of clients,
+ * writing would otherwise take all the time). An event's frame is one buffer shared by every
+ * connection, and so is the concatenation of a batch: connections that send the same frames
+ * (all live viewers of a show) write the same `Buffer`, made once.
  */
 import type { ServerResponse } from 'node:http';
 import { takeEventStream, type EventStreamConnection } from '@nightmarket/engine';
@@ -81,6 +82,8 @@ class NodeEventStream {
 export class NodeEventStreams {
   #dirty = new Set<NodeEventStream>();
   #scheduled = false;
+  /** When the next flush may start (performance.now()). */
+  #notBefore = 0;
   readonly #maxUnsentBytes: number;
 
   /** @param maxUnsentBytes - the slow-client bound (default {@link MAX_UNSENT_BYTES}) */
@@ -110,7 +113,9 @@ export class NodeEventStreams {
     this.#dirty.add(stream);
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(this.#flush);
+    const wait = this.#notBefore - performance.now();
+    if (wait >= 1) setTimeout(this.#flush, wait);
+    else setImmediate(this.#flush);
   };
 
   readonly #flush = (): void => {
@@ -118,7 +123,16 @@ export class NodeEventStreams {
     const dirty = this.#dirty;
     this.#dirty = new Set();
     const batches: Batches = new Map();
+    const started = performance.now();
     for (const stream of dirty) stream.flush(batches);
+    // The sockets are written when the responses uncork, on the next tick: measure after that.
+    process.nextTick(() => {
+      const now = performance.now();
+      // Writes cost per connection (a system call each), not per byte: after a flush that took
+      // t ms, wait t ms before the next one. Writing then takes at most half the time, requests
+      // keep the other half, and every flush carries more events per write.
+      this.#notBefore = now + (now - started);
+    });
   };
 }
 
