@@ -271,6 +271,31 @@ describe('takeEventStream', () => {
     expect(h.engine.connectedViewers).toBe(0);
   });
 
+  it('gives every taken connection all events in order, however often it takes them, and what it had not taken when it closes', async () => {
+    const h = makeEngine();
+    const seqs = (frames: Uint8Array[]): number[] => [...decode(frames).matchAll(/^id: e1:(\d+)$/gm)].map((m) => Number(m[1]));
+    const a = takeEventStream((await connect(h)).body)!;
+    const b = takeEventStream((await connect(h)).body)!;
+    const gotA: number[] = [];
+    a.take();
+    b.take();
+    // More events than the shared log keeps before trimming what every connection has read.
+    for (let i = 0; i < 6; i++) {
+      await say(h, 100);
+      gotA.push(...seqs(a.take()));
+    }
+    const all = h.events.map((e) => e.seq);
+    expect(gotA).toEqual(all);
+    expect(seqs(b.take())).toEqual(all);
+    await say(h, 3);
+    b.close();
+    expect(seqs(b.take())).toEqual(all.slice(-3).map((seq) => seq + 3));
+    expect(b.take()).toEqual([]);
+    expect(seqs(a.take())).toHaveLength(3);
+    a.close();
+    expect(h.engine.connectedViewers).toBe(0);
+  });
+
   it('refuses streams already read, other bodies and no body', async () => {
     const h = makeEngine();
     const res = await connect(h);
