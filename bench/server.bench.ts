@@ -5,20 +5,25 @@
  *    total rate; publish→receive latency is measured for every (message, sampled receiver) pair
  *    and every other receiver's chat messages are counted. Baseline in the same run: the same
  *    measurement with few viewers. The ratio of the p99s is what the viewer count costs.
- * 2. Flash sale: buyers reserve and check out against a sale with fewer units than buyers, first
- *    with the in-memory store, then with the SQLite store on a temporary file (synchronous=FULL).
- *    The ratio SQLite / memory is what durable storage costs.
+ * 2. Flash sale: buyers reserve and check out over HTTP against a sale with fewer units than
+ *    buyers, first with the in-memory store, then with the SQLite store on a temporary file
+ *    (synchronous=FULL). orders/s is confirmed orders over the time from the first request to the
+ *    last confirmed order (how fast the sale sold out); order latency is per buyer who got one,
+ *    from sending the reservation to reading the confirmed order. The ratio SQLite / memory is
+ *    what durable storage costs.
  *
  * The server runs in a child process (this file with `--server-child`), so the load generator
  * does not share its event loop; a fresh child serves each scenario. Load clients use raw
  * sockets and a minimal SSE line reader, not the SDK client, to keep their own cost low.
  *
  * A benchmark prints figures; it asserts nothing about time. Loss, disconnects and overselling
- * are printed loudly. Compare ratios across runs, not raw numbers across machines.
+ * are printed loudly, and the exit code is 1 unless each sale sold exactly its units. Compare
+ * ratios across runs, not raw numbers across machines.
  *
  * Flags (or env): --viewers N (NM_BENCH_VIEWERS, default 5000), --baseline N (100), --rate R
  * messages/s (200), --seconds S (10), --drain S (10), --sample N (200), --buyers N (1000),
- * --units N (500), --concurrency N (100).
+ * --units N (100), --concurrency N (100), --only fanout|sale (both). NM_BENCH_SERVER_NODE_ARGS
+ * adds node flags to the server child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
