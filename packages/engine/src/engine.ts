@@ -130,6 +130,12 @@ export class ShowEngine {
   readonly #onError: (error: unknown) => void;
   readonly #history: ShowEvent[] = [];
   readonly #subscribers = new Set<EngineSubscriber>();
+  /**
+   * The subscribers as an array, made again only after one joins or leaves: an emit walks a copy
+   * (who subscribes or leaves during an emit does not change who gets that event), and copying
+   * thousands of event streams for every event was a cost of the fan-out.
+   */
+  #subscriberList: EngineSubscriber[] | undefined;
   readonly #ctx: EngineContext;
   readonly #inventory: Inventory;
   readonly #sales: Sales;
@@ -307,8 +313,9 @@ export class ShowEngine {
       return () => undefined;
     }
     this.#subscribers.add(entry);
+    this.#subscriberList = undefined;
     return () => {
-      this.#subscribers.delete(entry);
+      if (this.#subscribers.delete(entry)) this.#subscriberList = undefined;
     };
   }
 
@@ -548,7 +555,8 @@ export class ShowEngine {
     this.#dirty = true;
     this.#history.push(event);
     if (this.#history.length > this.#historyLimit) this.#history.shift();
-    for (const subscriber of [...this.#subscribers]) {
+    const subscribers = (this.#subscriberList ??= [...this.#subscribers]);
+    for (const subscriber of subscribers) {
       try {
         subscriber.event(event);
       } catch (error) {
@@ -584,6 +592,7 @@ export class ShowEngine {
   #endSubscribers(reason: EngineEndReason): void {
     const subscribers = [...this.#subscribers];
     this.#subscribers.clear();
+    this.#subscriberList = undefined;
     for (const subscriber of subscribers) {
       try {
         subscriber.end?.(reason);

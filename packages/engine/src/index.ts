@@ -20,6 +20,7 @@ export { ProblemError, PROBLEM_TITLES, type ProblemErrorOptions } from './proble
 export { isIdempotencyKey, requestFingerprint, type IdempotentResult } from './idempotency.js';
 export { createHttpHandler, bearerViewer, readJsonBody, type FetchHandler, type HttpHandlerOptions } from './http.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export { takeEventStream, type EventStreamConnection } from './sse.js';
 export type {
   AddCartLineResult,
   CommerceStore,

@@ -176,6 +176,26 @@ describe('HTTP binding: resources and status codes', () => {
     expect(res.status).toBe(413);
   });
 
+  it('reads a body framed by Content-Length whole, and still refuses one longer than the limit', async () => {
+    const handler = setup(makeEngine(), { bodyLimit: 100 }).handler;
+    const post = (body: string, length: number) =>
+      handler(
+        new Request(`${BASE}shows/spring/chat`, {
+          method: 'POST',
+          headers: { Authorization: 'Bearer mei', 'Content-Type': 'application/json', 'Content-Length': String(length) },
+          body,
+        }),
+      );
+    const ok = JSON.stringify({ text: 'hello' });
+    expect((await post(ok, ok.length)).status).toBe(201);
+    // A length that understates the body (only a hand-made Request can): the limit still holds.
+    const big = JSON.stringify({ text: 'x'.repeat(200) });
+    const res = await post(big, 10);
+    expect(res.status).toBe(413);
+    expect((await problemBody(res))['type']).toBe('urn:nightmarket:problem:payload-too-large');
+    expect((await post('{"text":', 8)).status).toBe(400);
+  });
+
   it('answers 429 with Retry-After on the chat rate limit', async () => {
     const { call } = setup();
     for (let i = 0; i < 5; i++) expect((await call('POST', 'shows/spring/chat', { token: 'mei', body: { text: `${i}` } })).status).toBe(201);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent, type ShowEvent } from '@nightmarket/client';
-import { createHttpHandler } from '@nightmarket/engine';
+import { createHttpHandler, takeEventStream } from '@nightmarket/engine';
 import { makeEngine, type Harness } from './fixtures.js';
 
 const BASE = 'https://shop.example/';
@@ -229,4 +229,82 @@ describe('event stream', () => {
     expect(await stream.next()).toBeUndefined();
     expect(h.engine.connectedViewers).toBe(0);
   });
+
+  it('cuts off a client that stops reading after 5,000 queued messages; what was queued still arrives', async () => {
+    const h = makeEngine();
+    const stream = await open(h);
+    await say(h, 5001);
+    expect(h.engine.connectedViewers).toBe(0);
+    let blocks = 0;
+    while (await stream.next()) blocks++;
+    expect(blocks).toBe(5000);
+  });
 });
+
+describe('takeEventStream', () => {
+  const decode = (frames: Uint8Array[]): string => frames.map((f) => new TextDecoder().decode(f)).join('');
+
+  it('hands an unread stream to a transport: the same frames, one shared buffer per event', async () => {
+    const h = makeEngine();
+    const a = takeEventStream((await connect(h)).body)!;
+    const b = takeEventStream((await connect(h)).body)!;
+    expect(a).toBeDefined();
+    expect(h.engine.connectedViewers).toBe(2);
+    expect(decode(a.take())).toBe('retry: 1000\n\n');
+    b.take();
+    let changes = 0;
+    a.onchange = () => changes++;
+    await say(h, 2);
+    // Told once that frames wait, not once per frame.
+    expect(changes).toBe(1);
+    const [fa, fb] = [a.take(), b.take()];
+    expect(fa).toHaveLength(2);
+    expect(fa[0]).toBe(fb[0]);
+    expect(decode(fa)).toBe(`id: e1:1\ndata: ${JSON.stringify(h.events[0])}\n\nid: e1:2\ndata: ${JSON.stringify(h.events[1])}\n\n`);
+    expect(a.take()).toEqual([]);
+    a.close();
+    a.close();
+    expect(a.ended).toBe(true);
+    expect(h.engine.connectedViewers).toBe(1);
+    h.engine.dispose();
+    expect(b.ended).toBe(true);
+    expect(h.engine.connectedViewers).toBe(0);
+  });
+
+  it('gives every taken connection all events in order, however often it takes them, and what it had not taken when it closes', async () => {
+    const h = makeEngine();
+    const seqs = (frames: Uint8Array[]): number[] => [...decode(frames).matchAll(/^id: e1:(\d+)$/gm)].map((m) => Number(m[1]));
+    const a = takeEventStream((await connect(h)).body)!;
+    const b = takeEventStream((await connect(h)).body)!;
+    const gotA: number[] = [];
+    a.take();
+    b.take();
+    // More events than the shared log keeps before trimming what every connection has read.
+    for (let i = 0; i < 6; i++) {
+      await say(h, 100);
+      gotA.push(...seqs(a.take()));
+    }
+    const all = h.events.map((e) => e.seq);
+    expect(gotA).toEqual(all);
+    expect(seqs(b.take())).toEqual(all);
+    await say(h, 3);
+    b.close();
+    expect(seqs(b.take())).toEqual(all.slice(-3).map((seq) => seq + 3));
+    expect(b.take()).toEqual([]);
+    expect(seqs(a.take())).toHaveLength(3);
+    a.close();
+    expect(h.engine.connectedViewers).toBe(0);
+  });
+
+  it('refuses streams already read, other bodies and no body', async () => {
+    const h = makeEngine();
+    const res = await connect(h);
+    const reader = res.body!.getReader();
+    expect(takeEventStream(res.body)).toBeUndefined();
+    expect(takeEventStream(new Response('data: x\n\n').body)).toBeUndefined();
+    expect(takeEventStream(null)).toBeUndefined();
+    await reader.cancel();
+    expect(h.engine.connectedViewers).toBe(0);
+  });
+});
+

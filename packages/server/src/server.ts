@@ -8,8 +8,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import {
   PROBLEM_MEDIA_TYPE,
   PROTOCOL_HEADER,
@@ -34,6 +35,7 @@ import {
   type Viewer,
 } from '@nightmarket/engine';
 import { Hono, type Context } from 'hono';
+import { NodeEventStreams } from './event-stream.js';
 import { createHlsHandler, SimulatedLiveStream } from './hls.js';
 import { secureHeaders } from 'hono/secure-headers';
 
@@ -141,6 +143,7 @@ const STREAMS_BASE = '/streams/';
  */
 export async function createNightmarketServer(options: NightmarketServerOptions): Promise<NightmarketServer> {
   const adminToken = checkAdminToken(options.adminToken);
+  const adminDigest = sha256(adminToken);
   const port = options.port ?? 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new TypeError(`createNightmarketServer: options.port must be an integer from 0 to 65535, got ${String(port)}.`);
@@ -186,7 +189,7 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
     cors: origins.length > 0 ? { origins } : undefined,
     onError,
     // Admin tokens must never act as viewer credentials: a viewer's id is public (chat authors).
-    identify: async (request) => (isAdmin(request.headers.get('Authorization'), adminToken) ? null : identify(request)),
+    identify: async (request) => (isAdmin(request.headers.get('Authorization'), adminDigest) ? null : identify(request)),
   });
 
   let closing = false;
@@ -223,13 +226,13 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
   // --- admin API: show management ---------------------------------------------------------------
 
   app.get(`${API_BASE}shows`, (c) => {
-    requireAdmin(c, adminToken);
+    requireAdmin(c, adminDigest);
     const shows = registry.list().map((engine) => summary(engine));
     return json({ shows });
   });
 
   app.put(`${API_BASE}shows/:showId`, async (c) => {
-    requireAdmin(c, adminToken);
+    requireAdmin(c, adminDigest);
     const showId = c.req.param('showId');
     const init = parseShowInit(await readJson(c), showId);
     const previous = registry.get(showId);
@@ -243,7 +246,7 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
   });
 
   app.delete(`${API_BASE}shows/:showId`, async (c) => {
-    requireAdmin(c, adminToken);
+    requireAdmin(c, adminDigest);
     const showId = c.req.param('showId');
     if (!(await registry.remove(showId))) throw new ProblemError('not-found', `Show "${showId}" not found.`);
     return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
@@ -280,8 +283,15 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
     return problem(new ProblemError('internal', 'Something went wrong on our side. Please try again.'));
   });
 
+  // Event streams leave the adapter here: the protocol answered them as it answers every platform
+  // (status, headers, the connection itself), and only the bytes take Node's direct path.
+  const eventStreams = new NodeEventStreams();
   const server = createAdaptorServer({
-    fetch: app.fetch,
+    fetch: async (request, env) => {
+      const response = await app.fetch(request, env);
+      // This server is HTTP/1.1 (node:http): its outgoing side is a ServerResponse.
+      return eventStreams.send(response, env.outgoing as ServerResponse) ? RESPONSE_ALREADY_SENT : response;
+    },
     // A library must not replace the process's global Request and Response.
     overrideGlobalObjects: false,
   }) as Server;
@@ -371,21 +381,24 @@ function checkOrigins(origins: readonly string[]): string[] {
   });
 }
 
-/** Whether the Authorization header carries the admin token (compared in constant time). */
-function isAdmin(authorization: string | null | undefined, adminToken: string): boolean {
+const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/**
+ * Whether the Authorization header carries the admin token, given the token's SHA-256 (made once:
+ * this runs on every viewer request). Hashing gives equal lengths, so the constant-time
+ * comparison reveals neither content nor length.
+ */
+function isAdmin(authorization: string | null | undefined, adminDigest: Buffer): boolean {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!match) return false;
-  // Hashing first gives equal lengths, so timingSafeEqual reveals neither content nor length.
-  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(match[1]!), digest(adminToken));
+  return match !== null && timingSafeEqual(sha256(match[1]!), adminDigest);
 }
 
-function requireAdmin(c: Context, adminToken: string): void {
+function requireAdmin(c: Context, adminDigest: Buffer): void {
   const authorization = c.req.header('Authorization');
   if (!/^Bearer\s+\S+\s*$/i.test(authorization ?? '')) {
     throw new ProblemError('unauthorized', 'The admin API needs Authorization: Bearer with the admin token.');
   }
-  if (!isAdmin(authorization, adminToken)) throw new ProblemError('forbidden', 'This token may not use the admin API.');
+  if (!isAdmin(authorization, adminDigest)) throw new ProblemError('forbidden', 'This token may not use the admin API.');
 }
 
 function tooLarge(): ProblemError {

@@ -3,13 +3,20 @@
  * stock, orders, carts, presale deposits, idempotency records) in one database file that holds
  * every show, rows keyed by `show_id`.
  *
- * Atomicity: every method is one `BEGIN IMMEDIATE` transaction (or one statement). better-sqlite3
- * runs a transaction synchronously from start to commit, so within a process no other call can
- * interleave with it; `IMMEDIATE` takes SQLite's write lock at `BEGIN`, so processes sharing the
- * file serialize too (a waiting writer retries for `busyTimeoutMs`). Reads that check a
- * condition and the writes that depend on it are in the same transaction, and the counters that
- * must never go wrong are also guarded by conditional `UPDATE`s and by `CHECK` constraints, so a
- * bug in this file fails the transaction instead of overselling.
+ * Atomicity: every method is one atomic step, run synchronously (better-sqlite3), so within a
+ * process no other call can interleave with it. Reads that check a condition and the writes that
+ * depend on it are in the same step, and the counters that must never go wrong are also guarded
+ * by conditional `UPDATE`s and by `CHECK` constraints, so a bug in this file fails the step
+ * instead of overselling.
+ *
+ * Durability with group commit: a commit fsyncs (synchronous=FULL), and one fsync per call was
+ * most of a flash sale's time. So the calls made during one turn of the event loop share one
+ * `BEGIN IMMEDIATE` transaction, committed at `setImmediate`: each call runs in its own savepoint
+ * (a call that fails rolls back alone, the others keep their changes), and every call's promise
+ * settles only after the COMMIT that made it durable — or rejects if that commit fails. Reads
+ * made while a batch is open see its changes, so they too wait for its commit. `IMMEDIATE` takes
+ * SQLite's write lock at `BEGIN`, so processes sharing the file serialize too (a waiting writer
+ * retries for `busyTimeoutMs`); a batch holds the lock for one turn of the loop at most.
  *
  * Behaviour matches `MemoryStore` (`@nightmarket/engine`), the reference implementation, result for result.
  */
@@ -249,10 +256,17 @@ interface IdempotencyRow {
 
 type Statement = Database.Statement<unknown[], unknown>;
 
+/** A call in the open batch: how to settle it once the batch commits, or fails. */
+interface BatchEntry {
+  done(): void;
+  failed(error: unknown): void;
+}
+
 /**
  * A `CommerceStore` in a SQLite file: atomic and durable, shared by every show of a server
- * and safe to share between processes on one machine (each method is one `BEGIN IMMEDIATE`
- * transaction). Open it once per process and {@link SqliteStore.close} it on shutdown.
+ * and safe to share between processes on one machine (the calls of one turn of the event loop
+ * are one `BEGIN IMMEDIATE` transaction, each call in its own savepoint, and settle after its
+ * commit). Open it once per process and {@link SqliteStore.close} it on shutdown.
  *
  * @example
  * ```ts
@@ -266,6 +280,8 @@ export class SqliteStore implements CommerceStore {
   readonly #inFlightLeaseMs: number;
   readonly #statements = new Map<string, Statement>();
   #lastPurge = 0;
+  /** The calls in the open transaction, settled in order once it commits; undefined when none is open. */
+  #batch: BatchEntry[] | undefined;
 
   /**
    * Opens (creating if needed) the database file and brings its schema up to date.
@@ -301,9 +317,11 @@ export class SqliteStore implements CommerceStore {
   }
 
   /**
-   * Closes the database. Calls made afterwards reject. Calling it twice is harmless.
+   * Commits the calls still waiting for their batch, then closes the database. Calls made
+   * afterwards reject. Calling it twice is harmless.
    */
   close(): void {
+    this.#commit();
     if (this.#db.open) this.#db.close();
   }
 
@@ -312,6 +330,7 @@ export class SqliteStore implements CommerceStore {
    * Not part of `CommerceStore`: for operators and tests.
    */
   showIds(): string[] {
+    this.#commit();
     const rows = this.#db
       .prepare(
         `SELECT show_id FROM stock UNION SELECT show_id FROM sales UNION SELECT show_id FROM orders
@@ -323,20 +342,26 @@ export class SqliteStore implements CommerceStore {
 
   /** The counters of a sale, or undefined. See `CommerceStore.getSale`. */
   async getSale(showId: string, saleId: string): Promise<SaleUnits | undefined> {
-    const row = this.#sale(showId, saleId);
-    return row && saleUnits(row);
+    return this.#read(() => {
+      const row = this.#sale(showId, saleId);
+      return row && saleUnits(row);
+    });
   }
 
   /** The stock of a variant, or undefined when the store has no row for it. See `CommerceStore.getStock`. */
   async getStock(showId: string, productId: string, variantId: string): Promise<StockLevel | undefined> {
-    const row = this.#stock(showId, productId, variantId);
-    return row && stockLevel(row);
+    return this.#read(() => {
+      const row = this.#stock(showId, productId, variantId);
+      return row && stockLevel(row);
+    });
   }
 
   /** The deposit counter of a presale, or undefined. See `CommerceStore.getPresale`. */
   async getPresale(showId: string, presaleId: string): Promise<PresaleUnits | undefined> {
-    const row = this.#presale(showId, presaleId);
-    return row && presaleUnits(row);
+    return this.#read(() => {
+      const row = this.#presale(showId, presaleId);
+      return row && presaleUnits(row);
+    });
   }
 
   // --- Stock ----------------------------------------------------------------------------------
@@ -346,17 +371,19 @@ export class SqliteStore implements CommerceStore {
    * `CommerceStore.setStock`.
    */
   async setStock(showId: string, productId: string, variantId: string, stock: number | null): Promise<StockLevel> {
-    // One statement: atomic by itself.
-    const row = this.#get<StockRow>(
-      `INSERT INTO stock (show_id, product_id, variant_id, stock, version) VALUES (?, ?, ?, ?, 1)
-       ON CONFLICT (show_id, product_id, variant_id) DO UPDATE SET stock = excluded.stock, version = version + 1
-       RETURNING product_id, variant_id, stock, version`,
-      showId,
-      productId,
-      variantId,
-      stock,
-    );
-    return stockLevel(row!);
+    return this.#write(() => {
+      // One statement: atomic by itself.
+      const row = this.#get<StockRow>(
+        `INSERT INTO stock (show_id, product_id, variant_id, stock, version) VALUES (?, ?, ?, ?, 1)
+         ON CONFLICT (show_id, product_id, variant_id) DO UPDATE SET stock = excluded.stock, version = version + 1
+         RETURNING product_id, variant_id, stock, version`,
+        showId,
+        productId,
+        variantId,
+        stock,
+      );
+      return stockLevel(row!);
+    });
   }
 
   // --- Flash sales ----------------------------------------------------------------------------
@@ -473,8 +500,10 @@ export class SqliteStore implements CommerceStore {
 
   /** A reservation and its buyer, or undefined. See `CommerceStore.getReservation`. */
   async getReservation(showId: string, reservationId: string): Promise<StoredReservation | undefined> {
-    const row = this.#reservation(showId, reservationId);
-    return row && { reservation: reservationOf(row), buyerId: row.buyer_id };
+    return this.#read(() => {
+      const row = this.#reservation(showId, reservationId);
+      return row && { reservation: reservationOf(row), buyerId: row.buyer_id };
+    });
   }
 
   /**
@@ -626,16 +655,20 @@ export class SqliteStore implements CommerceStore {
 
   /** An order and its buyer, or undefined. See `CommerceStore.getOrder`. */
   async getOrder(showId: string, orderId: string): Promise<StoredOrder | undefined> {
-    const row = this.#order(showId, orderId);
-    return row && { order: JSON.parse(row.body) as Order, buyerId: row.buyer_id };
+    return this.#read(() => {
+      const row = this.#order(showId, orderId);
+      return row && { order: JSON.parse(row.body) as Order, buyerId: row.buyer_id };
+    });
   }
 
   // --- Carts ----------------------------------------------------------------------------------
 
   /** A viewer's cart, or undefined when they have none yet. See `CommerceStore.getCart`. */
   async getCart(showId: string, buyerId: string): Promise<StoredCart | undefined> {
-    const row = this.#cart(showId, buyerId);
-    return row && storedCart(row);
+    return this.#read(() => {
+      const row = this.#cart(showId, buyerId);
+      return row && storedCart(row);
+    });
   }
 
   /**
@@ -689,21 +722,23 @@ export class SqliteStore implements CommerceStore {
 
   /** Registers a presale or replaces its terms, keeping its deposits and reopening it. See `CommerceStore.putPresale`. */
   async putPresale(showId: string, terms: PresaleTerms): Promise<PresaleUnits> {
-    // One statement: atomic by itself. Replacing terms keeps the deposits and reopens the presale.
-    const row = this.#get<PresaleRow>(
-      `INSERT INTO presales (show_id, presale_id, units, limit_per_buyer, ends_at, deposits_taken, closed, version)
-       VALUES (?, ?, ?, ?, ?, 0, 0, 1)
-       ON CONFLICT (show_id, presale_id) DO UPDATE SET
-         units = excluded.units, limit_per_buyer = excluded.limit_per_buyer, ends_at = excluded.ends_at,
-         closed = 0, version = version + 1
-       RETURNING *`,
-      showId,
-      terms.id,
-      terms.units ?? null,
-      terms.limitPerBuyer,
-      terms.endsAt,
-    );
-    return presaleUnits(row!);
+    return this.#write(() => {
+      // One statement: atomic by itself. Replacing terms keeps the deposits and reopens the presale.
+      const row = this.#get<PresaleRow>(
+        `INSERT INTO presales (show_id, presale_id, units, limit_per_buyer, ends_at, deposits_taken, closed, version)
+         VALUES (?, ?, ?, ?, ?, 0, 0, 1)
+         ON CONFLICT (show_id, presale_id) DO UPDATE SET
+           units = excluded.units, limit_per_buyer = excluded.limit_per_buyer, ends_at = excluded.ends_at,
+           closed = 0, version = version + 1
+         RETURNING *`,
+        showId,
+        terms.id,
+        terms.units ?? null,
+        terms.limitPerBuyer,
+        terms.endsAt,
+      );
+      return presaleUnits(row!);
+    });
   }
 
   /** Closes a presale (later deposits are `closed`); undefined for an unknown presale. See `CommerceStore.closePresale`. */
@@ -856,14 +891,16 @@ export class SqliteStore implements CommerceStore {
   /** Stores the outcome of the in-flight operation claimed with this fingerprint. See `CommerceStore.completeIdempotent`. */
   async completeIdempotent(scope: IdempotencyScope, fingerprint: string, outcome: IdempotencyOutcome, now: number): Promise<void> {
     // One conditional statement: only the claim with this fingerprint is completed.
-    this.#run(
-      'UPDATE idempotency SET outcome = ?, at = ? WHERE show_id = ? AND viewer_id = ? AND key = ? AND fingerprint = ?',
-      JSON.stringify(outcome),
-      now,
-      scope.showId,
-      scope.viewerId,
-      scope.key,
-      fingerprint,
+    await this.#write(() =>
+      this.#run(
+        'UPDATE idempotency SET outcome = ?, at = ? WHERE show_id = ? AND viewer_id = ? AND key = ? AND fingerprint = ?',
+        JSON.stringify(outcome),
+        now,
+        scope.showId,
+        scope.viewerId,
+        scope.key,
+        fingerprint,
+      ),
     );
   }
 
@@ -873,12 +910,14 @@ export class SqliteStore implements CommerceStore {
    */
   async abandonIdempotent(scope: IdempotencyScope, fingerprint: string): Promise<void> {
     // One conditional statement: a completed record, or another request's claim, stays.
-    this.#run(
-      'DELETE FROM idempotency WHERE show_id = ? AND viewer_id = ? AND key = ? AND fingerprint = ? AND outcome IS NULL',
-      scope.showId,
-      scope.viewerId,
-      scope.key,
-      fingerprint,
+    await this.#write(() =>
+      this.#run(
+        'DELETE FROM idempotency WHERE show_id = ? AND viewer_id = ? AND key = ? AND fingerprint = ? AND outcome IS NULL',
+        scope.showId,
+        scope.viewerId,
+        scope.key,
+        fingerprint,
+      ),
     );
   }
 
@@ -886,20 +925,22 @@ export class SqliteStore implements CommerceStore {
 
   /** Saves a show's public state (one upsert). See `CommerceStore.saveShow`. */
   async saveShow(showId: string, saved: SavedShow): Promise<void> {
-    this.#run(
-      `INSERT INTO shows (show_id, state, voters, saved_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (show_id) DO UPDATE SET state = excluded.state, voters = excluded.voters, saved_at = excluded.saved_at`,
-      showId,
-      JSON.stringify(saved.state),
-      saved.voters === undefined ? null : JSON.stringify(saved.voters),
-      saved.savedAt,
+    await this.#write(() =>
+      this.#run(
+        `INSERT INTO shows (show_id, state, voters, saved_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (show_id) DO UPDATE SET state = excluded.state, voters = excluded.voters, saved_at = excluded.saved_at`,
+        showId,
+        JSON.stringify(saved.state),
+        saved.voters === undefined ? null : JSON.stringify(saved.voters),
+        saved.savedAt,
+      ),
     );
   }
 
   /** Every saved show, in the order first saved. See `CommerceStore.loadShows`. */
   async loadShows(): Promise<readonly SavedShow[]> {
-    const rows = this.#all<{ state: string; voters: string | null; saved_at: number }>(
-      'SELECT state, voters, saved_at FROM shows ORDER BY rowid',
+    const rows = await this.#read(() =>
+      this.#all<{ state: string; voters: string | null; saved_at: number }>('SELECT state, voters, saved_at FROM shows ORDER BY rowid'),
     );
     return rows.map((row) => ({
       state: JSON.parse(row.state) as ShowState,
@@ -910,14 +951,14 @@ export class SqliteStore implements CommerceStore {
 
   /** Forgets a show's saved state; its orders stay. See `CommerceStore.deleteShow`. */
   async deleteShow(showId: string): Promise<void> {
-    this.#run('DELETE FROM shows WHERE show_id = ?', showId);
+    await this.#write(() => this.#run('DELETE FROM shows WHERE show_id = ?', showId));
   }
 
   // --- Internals ------------------------------------------------------------------------------
 
   /** Creates or upgrades the schema, in one transaction so two processes opening a new file agree. */
   #migrate(): void {
-    this.#write(() => {
+    this.#db.transaction(() => {
       const version = this.#db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) {
         throw new Error(`the database has schema version ${version}; this SqliteStore knows versions up to ${SCHEMA_VERSION}`);
@@ -925,15 +966,105 @@ export class SqliteStore implements CommerceStore {
       if (version < 1) this.#db.exec(SCHEMA_V1);
       if (version < 2) this.#db.exec(SCHEMA_V2);
       if (version < SCHEMA_VERSION) this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }).immediate();
+  }
+
+  /**
+   * Runs `fn` now, atomically, in a savepoint of the batch's transaction (opening one for this
+   * turn of the event loop if none is open): its changes are kept if it returns, rolled back if it
+   * throws, without touching the other calls of the batch. Resolves with its result, or rejects
+   * with its error, once the batch has committed: never before the result is durable.
+   */
+  #write<R>(fn: () => R): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      try {
+        this.#begin();
+      } catch (error) {
+        return reject(error);
+      }
+      let result: R;
+      try {
+        this.#prepare('SAVEPOINT call').run();
+        result = fn();
+        this.#prepare('RELEASE call').run();
+      } catch (error) {
+        // Undo this call alone. Some errors (disk full, I/O) make SQLite roll the whole
+        // transaction back instead: the calls before this one lost their changes too.
+        if (this.#undoCall()) this.#batch!.push({ done: () => reject(error), failed: () => reject(error) });
+        else {
+          this.#abort(error);
+          reject(error);
+        }
+        return;
+      }
+      this.#batch!.push({ done: () => resolve(result), failed: reject });
     });
   }
 
   /**
-   * Runs `fn` as one `BEGIN IMMEDIATE` transaction: committed if it returns, rolled back if it
-   * throws. Synchronous from BEGIN to COMMIT, so nothing else in this process runs in between.
+   * Runs a read now. Without an open batch it sees only committed state and resolves at once;
+   * inside one it may see the batch's changes, so it settles with the batch.
    */
-  #write<R>(fn: () => R): R {
-    return this.#db.transaction(fn).immediate();
+  #read<R>(fn: () => R): Promise<R> {
+    if (!this.#batch) {
+      try {
+        return Promise.resolve(fn());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.#write(fn);
+  }
+
+  /** Rolls the failed call's savepoint back; false when the transaction itself is gone. */
+  #undoCall(): boolean {
+    if (!this.#db.inTransaction) return false;
+    try {
+      this.#prepare('ROLLBACK TO call').run();
+      this.#prepare('RELEASE call').run();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Opens the batch's transaction if none is open, and schedules its commit. */
+  #begin(): void {
+    if (this.#batch) return;
+    this.#prepare('BEGIN IMMEDIATE').run();
+    this.#batch = [];
+    setImmediate(() => this.#commit());
+  }
+
+  /** Commits the open batch, if any, then settles its calls in the order they were made. */
+  #commit(): void {
+    const batch = this.#batch;
+    if (!batch) return;
+    this.#batch = undefined;
+    try {
+      this.#prepare('COMMIT').run();
+    } catch (error) {
+      this.#rollback();
+      for (const entry of batch) entry.failed(error);
+      return;
+    }
+    for (const entry of batch) entry.done();
+  }
+
+  /** The batch's transaction is gone (rolled back): every call in it fails with `error`. */
+  #abort(error: unknown): void {
+    const batch = this.#batch ?? [];
+    this.#batch = undefined;
+    this.#rollback();
+    for (const entry of batch) entry.failed(error);
+  }
+
+  #rollback(): void {
+    try {
+      if (this.#db.inTransaction) this.#prepare('ROLLBACK').run();
+    } catch {
+      // Nothing more to undo: the transaction is gone either way.
+    }
   }
 
   #prepare(sql: string): Statement {

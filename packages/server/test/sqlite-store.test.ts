@@ -769,3 +769,79 @@ describe('SqliteStore on disk', () => {
     await expect(store.setStock('spring', 'tea', 'default', 3)).resolves.toEqual({ productId: 'tea', variantId: 'default', stock: 3, version: 1 });
   });
 });
+
+describe('SqliteStore group commit', () => {
+  const saleTerms = (units: number) => ({ id: 's', productId: 'vacuum', variantId: 'white', units, limitPerBuyer: 1, startsAt: T0, endsAt: T0 + HOUR });
+  const reserveFor = (store: SqliteStore, buyer: string) =>
+    store.reserve('spring', { reservation: reservation(`r-${buyer}`, 's', 1, T0 + 1000), buyerId: buyer, now: T0 });
+  /** What another connection sees: only committed rows. */
+  const committedReservations = (path: string): string[] => {
+    const raw = new Database(path, { readonly: true });
+    try {
+      return (raw.prepare('SELECT reservation_id FROM reservations ORDER BY seq').all() as { reservation_id: string }[]).map((r) => r.reservation_id);
+    } finally {
+      raw.close();
+    }
+  };
+
+  it('commits the calls of one turn together and settles them in order, only once committed', async () => {
+    const path = dir.file('batch');
+    const store = sqlite(path);
+    await store.putSale('spring', saleTerms(10));
+    const settled: string[] = [];
+    const seenAtSettle: string[][] = [];
+    const calls = ['a', 'b', 'c'].map((buyer) =>
+      reserveFor(store, buyer).then((result) => {
+        settled.push(buyer);
+        seenAtSettle.push(committedReservations(path));
+        return result;
+      }),
+    );
+    // Ran at once (a read in the same turn sees them) but not committed yet: nothing settled.
+    const read = store.getReservation('spring', 'r-b');
+    expect(committedReservations(path)).toEqual([]);
+    await Promise.resolve();
+    expect(settled).toEqual([]);
+    const results = await Promise.all(calls);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+    expect(settled).toEqual(['a', 'b', 'c']);
+    // When the first call settled, every call of its batch was already durable.
+    expect(seenAtSettle[0]).toEqual(['r-a', 'r-b', 'r-c']);
+    await expect(read).resolves.toMatchObject({ buyerId: 'b' });
+    await expect(store.getSale('spring', 's')).resolves.toMatchObject({ unitsLeft: 7, held: 3 });
+  });
+
+  it('rolls back a failing call alone: the others of its batch commit', async () => {
+    const path = dir.file('batch-fail');
+    const store = sqlite(path);
+    await store.putSale('spring', saleTerms(10));
+    const first = reserveFor(store, 'a');
+    // Fewer units than already held: a store failure (RangeError) inside the same batch.
+    const failing = store.putSale('spring', saleTerms(0));
+    const second = reserveFor(store, 'b');
+    await expect(failing).rejects.toThrow(RangeError);
+    await expect(first).resolves.toMatchObject({ ok: true });
+    await expect(second).resolves.toMatchObject({ ok: true, sale: { unitsLeft: 8, held: 2 } });
+    expect(committedReservations(path)).toEqual(['r-a', 'r-b']);
+    await expect(store.getSale('spring', 's')).resolves.toMatchObject({ units: 10, unitsLeft: 8, held: 2 });
+  });
+
+  it('keeps each call atomic in its batch: a refused reservation changes nothing, the next one still gets the unit', async () => {
+    const store = sqlite();
+    await store.putSale('spring', saleTerms(1));
+    const results = await Promise.all(['a', 'b', 'c'].map((buyer) => reserveFor(store, buyer)));
+    expect(results.map((r) => (r.ok ? 'held' : r.reason))).toEqual(['held', 'sold-out', 'sold-out']);
+    await expect(store.getSale('spring', 's')).resolves.toMatchObject({ unitsLeft: 0, held: 1, sold: 0 });
+  });
+
+  it('commits an open batch on close', async () => {
+    const path = dir.file('batch-close');
+    const store = sqlite(path);
+    await store.putSale('spring', saleTerms(10));
+    const pending = reserveFor(store, 'a');
+    store.close();
+    await expect(pending).resolves.toMatchObject({ ok: true });
+    expect(committedReservations(path)).toEqual(['r-a']);
+    await expect(reserveFor(store, 'b')).rejects.toThrow();
+  });
+});
