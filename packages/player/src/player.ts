@@ -267,8 +267,13 @@ export class NmPlayer extends LitElement {
     if (this.hasUpdated && (changed.has('api') || changed.has('show') || changed.has('client'))) this.#join();
   }
 
-  /** Keeps the video in step with the rendered state. */
+  /** Keeps the video and the mini-player's placeholder in step with the rendered state. */
   protected override updated(): void {
+    // Through the CSSOM, not a `style` attribute: that is inline style, which a CSP without
+    // 'unsafe-inline' in style-src refuses (even an empty one). The CSSOM is not subject to it.
+    const base = this.renderRoot.querySelector<HTMLElement>('.base');
+    if (this.mini && this.#placeholder) base?.style.setProperty('--nm-mini-placeholder-height', `${this.#placeholder}px`);
+    else base?.style.removeProperty('--nm-mini-placeholder-height');
     this.#syncVideo();
   }
 
@@ -286,7 +291,6 @@ export class NmPlayer extends LitElement {
         aria-label=${label}
         lang=${l.locale}
         dir=${l.dir}
-        style=${this.mini && this.#placeholder ? `--nm-mini-placeholder-height:${this.#placeholder}px` : ''}
       >
         <div class="stage" part="stage">
           <video part="video" playsinline ?hidden=${!this.#video.source} aria-label=${state?.show.title ?? ''}></video>
