@@ -15,7 +15,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { rollup } from 'rollup';
 import { configFor } from '../rollup.config.mjs';
-import { buildCdn, checkBudgets } from './cdn.mjs';
+import { budgetSizes, buildCdn, checkBudgets } from './cdn.mjs';
 import { runApiExtractor } from './api.mjs';
 import { binPath, buildablePackages, rel, root } from './lib/workspace.mjs';
 
@@ -63,10 +63,10 @@ if (playerPackage) {
   });
   if (cem.status !== 0) fail('@nightmarket/player: custom-elements-manifest analyze failed');
   const { sizes } = await buildCdn();
-  const main = sizes['nightmarket.js'];
-  const lazy = Object.entries(sizes).filter(([f]) => f.startsWith('chunks/'));
+  const core = budgetSizes(sizes)['player core'];
+  const lazy = Object.entries(sizes).filter(([f]) => !core.files.includes(f));
   console.log(
-    `build: @nightmarket/player → packages/player/cdn/nightmarket.js (${(main.gzip / 1024).toFixed(1)} KB gzip; lazy: ${lazy
+    `build: @nightmarket/player → packages/player/cdn/nightmarket.js (core ${core.files.join(' + ')}: ${(core.gzip / 1024).toFixed(1)} KB gzip; lazy: ${lazy
       .map(([f, s]) => `${f} ${(s.gzip / 1024).toFixed(1)} KB`)
       .join(', ')}) in ${Math.round(performance.now() - started)} ms`,
   );

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /**
- * The player's CDN build: packages/player/cdn/nightmarket.js, one ES module a merchant loads with
- * `<script type="module" src="…/cdn/nightmarket.js" integrity="…">`. It holds the elements (defined
- * on load), the client and lit; hls.js is split into cdn/chunks/hls-<hash>.js and imported only
- * where the browser needs it. Writes cdn/integrity.json (SRI hashes) and checks the size budget.
+ * The player's CDN build: packages/player/cdn/nightmarket.js, the ES module a merchant loads with
+ * `<script type="module" src="…/cdn/nightmarket.js" integrity="…">`. It is a small guard that
+ * imports cdn/chunks/player-<hash>.js (the elements, defined on load, the client and lit) unless
+ * another copy of the player is already on the page (see packages/player/src/cdn.ts: a second lit
+ * would break a strict Trusted Types CSP); hls.js is split into cdn/chunks/hls-<hash>.js and
+ * imported only where the browser needs it. Writes cdn/integrity.json (SRI hashes, also for
+ * `<link rel="modulepreload" integrity>` of the chunks) and checks the size budget.
  *
  * Run by scripts/build.mjs after the packages; alone: `node scripts/cdn.mjs`.
  */
@@ -19,8 +22,11 @@ import { root } from './lib/workspace.mjs';
 const player = join(root, 'packages/player');
 const out = join(player, 'cdn');
 
-/** Size budgets, KB of gzip (level 9) — the issue's "player core ≤ 35 KB min+gzip", everything but hls.js. */
-export const BUDGETS = { 'nightmarket.js': 35 };
+/**
+ * Size budgets, KB of gzip (level 9, summed over the files) — the issue's "player core ≤ 35 KB
+ * min+gzip": the entry and the elements' chunk it loads at once, everything but hls.js.
+ */
+export const BUDGETS = [{ name: 'player core', files: /^(nightmarket\.js|chunks\/player-[\w-]+\.js)$/, count: 2, kb: 35 }];
 
 /**
  * Minifies the CSS of lit `css\`…\`` templates without interpolations (esbuild leaves template
@@ -90,7 +96,8 @@ export async function buildCdn() {
     dir: out,
     format: 'es',
     entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name]-[hash].js',
+    // The chunk of src/define.ts holds all of the player but the guard: name it for what it is.
+    chunkFileNames: (chunk) => `chunks/${chunk.name === 'define' ? 'player' : '[name]'}-[hash].js`,
     sourcemap: true,
   });
   await bundle.close();
@@ -107,13 +114,24 @@ export async function buildCdn() {
   return { files, integrity, sizes };
 }
 
-/** Fails (returns messages) when a file is over its budget. */
+/** gzip bytes of each budget's files, summed: `{ 'player core': { files, gzip } }`. */
+export function budgetSizes(sizes) {
+  return Object.fromEntries(
+    BUDGETS.map((b) => {
+      const files = Object.keys(sizes).filter((f) => b.files.test(f));
+      return [b.name, { files, gzip: files.reduce((sum, f) => sum + sizes[f].gzip, 0) }];
+    }),
+  );
+}
+
+/** Fails (returns messages) when a budget's files are missing or over it. */
 export function checkBudgets(sizes) {
   const over = [];
-  for (const [file, kb] of Object.entries(BUDGETS)) {
-    const size = sizes[file];
-    if (!size) over.push(`${file}: missing`);
-    else if (size.gzip > kb * 1024) over.push(`${file}: ${(size.gzip / 1024).toFixed(1)} KB gzip, budget ${kb} KB`);
+  const measured = budgetSizes(sizes);
+  for (const b of BUDGETS) {
+    const { files, gzip } = measured[b.name];
+    if (files.length !== b.count) over.push(`${b.name}: expected ${b.count} files matching ${b.files}, found ${files.length} (${files.join(', ')})`);
+    else if (gzip > b.kb * 1024) over.push(`${b.name} (${files.join(' + ')}): ${(gzip / 1024).toFixed(1)} KB gzip, budget ${b.kb} KB`);
   }
   return over;
 }

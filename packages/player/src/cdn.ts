@@ -1,7 +1,33 @@
 /**
- * Entry of the single-file CDN build (`cdn/nightmarket.js`): defines the elements and exports the
- * same API as the package, so a page can also `import { NmPlayer } from '…/nightmarket.js'`.
+ * Entry of the CDN build (`cdn/nightmarket.js`): a guard that loads the elements
+ * (`cdn/chunks/player-<hash>.js`: the elements, the client and lit) unless another copy of the
+ * player is already on the page.
+ *
+ * Embeds land on pages twice. A second copy must not even evaluate its lit: lit creates its
+ * Trusted Types policy `lit-html` as it loads, and a page whose CSP lists `trusted-types lit-html`
+ * without `'allow-duplicates'` (which it should not need: a duplicate policy name lets any script
+ * mint trusted HTML) refuses the second one with a TypeError. So the check runs here, before
+ * anything of lit is loaded, and the second copy only warns.
+ *
+ * No named exports: a second copy would have nothing to export. Import the classes from the
+ * `@nightmarket/player` package.
  */
-import './define.js';
 
-export * from './index.js';
+/** Marks the page as having a copy of the CDN player; the value is the URL of the one that loads. */
+const LOADED = Symbol.for('@nightmarket/player:cdn');
+const page = globalThis as { [LOADED]?: string };
+
+if (typeof customElements !== 'undefined') {
+  if (page[LOADED] !== undefined || customElements.get('nm-player') !== undefined) {
+    console.warn(
+      `@nightmarket/player: <nm-player> is already defined by another copy of the player on this page (${page[LOADED] ?? 'not from the CDN'}); this copy (${import.meta.url}) does nothing. Load the player once.`,
+    );
+  } else {
+    page[LOADED] = import.meta.url;
+    import('./define.js').catch((error: unknown) => {
+      console.error('@nightmarket/player: the elements could not be loaded:', error);
+    });
+  }
+}
+
+export {};
