@@ -20,11 +20,13 @@ const ELEMENTS: Readonly<Record<string, CustomElementConstructor>> = {
 export const DEFINED_TAGS: readonly string[] = Object.keys(ELEMENTS);
 
 if (typeof customElements !== 'undefined') {
+  const taken: string[] = [];
   for (const [tag, element] of Object.entries(ELEMENTS)) {
     const existing = customElements.get(tag);
     if (!existing) customElements.define(tag, element);
-    else if (existing !== element) {
-      console.warn(`@nightmarket/player: <${tag}> is already defined by another copy of the player on this page; using that one. Load the player once.`);
-    }
+    else if (existing !== element) taken.push(`<${tag}>`);
+  }
+  if (taken.length > 0) {
+    console.warn(`@nightmarket/player: ${taken.join(', ')} already defined by another copy of the player on this page; using that one. Load the player once.`);
   }
 }

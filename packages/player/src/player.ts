@@ -94,6 +94,7 @@ export class NmPlayer extends LitElement {
     api: {},
     show: {},
     locale: {},
+    poster: {},
     muted: { type: Boolean },
     autoplay: { type: Boolean },
     controls: { type: Boolean },
@@ -117,6 +118,8 @@ export class NmPlayer extends LitElement {
   declare show: string | undefined;
   /** BCP 47 locale of the player's text and formats; default: the closest `lang` attribute, else the page's. */
   declare locale: string | undefined;
+  /** Image shown before the first frame (http or https URL). */
+  declare poster: string | undefined;
   /** Start muted. */
   declare muted: boolean;
   /** Start playing at once (muted, with a "tap to unmute" prompt, if the browser requires it). */
@@ -160,6 +163,7 @@ export class NmPlayer extends LitElement {
     this.api = undefined;
     this.show = undefined;
     this.locale = undefined;
+    this.poster = undefined;
     this.muted = false;
     this.autoplay = false;
     this.controls = false;
@@ -288,7 +292,13 @@ export class NmPlayer extends LitElement {
         dir=${l.dir}
       >
         <div class="stage" part="stage">
-          <video part="video" playsinline ?hidden=${!this.#video.source} aria-label=${state?.show.title ?? ''}></video>
+          <video
+            part="video"
+            playsinline
+            poster=${safeUrl(this.poster) ?? nothing}
+            ?hidden=${!this.#video.source}
+            aria-label=${state?.show.title ?? ''}
+          ></video>
           ${this.#topBar(state)} ${this.#screens(state)} ${this.#overlays(state)} ${this.#bottomBar(state, side)}
         </div>
         ${state && (side || !this.mini)

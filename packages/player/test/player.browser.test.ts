@@ -11,6 +11,7 @@ import type { Show } from '@nightmarket/client';
 import '@nightmarket/player/define';
 import { NmPlayer, NmVideoErrorEvent } from '@nightmarket/player';
 import { createTestBackend, type ShowDirector, type TestBackend } from '@nightmarket/testing';
+import { axeProblems } from './axe.js';
 
 const BASE = 'https://shop.example/nightmarket/';
 const worker = setupWorker();
@@ -67,29 +68,6 @@ async function until(test: () => boolean, what: string, ms = 8000): Promise<void
 const shadow = (player: NmPlayer) => player.shadowRoot!;
 const text = (player: NmPlayer) => shadow(player).textContent!.replace(/\s+/g, ' ');
 const part = (player: NmPlayer, name: string) => shadow(player).querySelector(`[part~="${name}"]`);
-
-// --- axe ---------------------------------------------------------------------------------------
-
-interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
-}
-let axeLoaded: Promise<void> | undefined;
-/** Serious and critical accessibility violations inside `element` (axe-core, shadow DOM included). */
-async function axeProblems(element: Element): Promise<string[]> {
-  axeLoaded ??= new Promise<void>((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/node_modules/axe-core/axe.min.js';
-    script.onload = () => resolve();
-    script.onerror = () => reject(new Error('axe-core did not load'));
-    document.head.append(script);
-  });
-  await axeLoaded;
-  const axe = (window as unknown as { axe: { run(context: Element, options: object): Promise<AxeResult> } }).axe;
-  const result = await axe.run(element, { resultTypes: ['violations'] });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
 
 // --- tests -------------------------------------------------------------------------------------
 
@@ -285,6 +263,18 @@ describe('<nm-player>: locale', () => {
     const formatted = card.shadowRoot!.querySelector('[part~="price"]')!.textContent!;
     expect(formatted).to.match(/\d,\d\d/); // Portuguese decimal comma
     expect(shadow(player).querySelector('[part~="base"]')!.getAttribute('lang')).to.equal('pt-BR');
+  });
+
+  it('lays out right-to-left for a right-to-left locale', async () => {
+    const director = createShow({ stream: { hls: 'https://video.example/none.m3u8' } });
+    const player = await mount(director, { locale: 'ar-EG' });
+    const base = shadow(player).querySelector<HTMLElement>('[part~="base"]')!;
+    expect(base.getAttribute('dir')).to.equal('rtl');
+    // Logical properties: the products button sits at the inline end, which is the left in RTL.
+    const stage = part(player, 'stage')!.getBoundingClientRect();
+    const button = part(player, 'products-button')!.getBoundingClientRect();
+    expect(button.left - stage.left).to.be.below(stage.right - button.right);
+    expect(await axeProblems(player)).to.deep.equal([]);
   });
 
   it('follows the page language when there is no locale attribute', async () => {

@@ -10,6 +10,7 @@ import { setupWorker } from 'msw/browser';
 import '@nightmarket/player/define';
 import type { NmPlayer, NmVideoErrorEvent } from '@nightmarket/player';
 import { createTestBackend, type TestBackend } from '@nightmarket/testing';
+import { axeProblems } from './axe.js';
 
 const BASE = 'https://shop.example/nightmarket/';
 const worker = setupWorker();
@@ -84,6 +85,7 @@ describe('<nm-player>: video faults', () => {
     await until(() => part(player, 'retry') !== null, 'the error state', 45_000);
     expect((await failed).detail.kind).to.equal('network');
     expect(part(player, 'screen')!.textContent).to.contain('The video stopped playing.');
+    expect(await axeProblems(player)).to.deep.equal([]);
     (part(player, 'retry') as HTMLButtonElement).click();
     await until(() => player.videoStatus === 'loading' || player.videoStatus === 'buffering', 'the retry to start loading', 2000);
   });
