@@ -36,6 +36,23 @@ function hasCommand(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
+/**
+ * Flags for headless Chromium in tests and benchmarks on this kind of machine: no sandbox (root in
+ * a container), no GPU, nothing that phones home, autoplay allowed, and only this machine
+ * reachable (every other host fails to resolve at once, so nothing waits on DNS).
+ */
+export const CHROMIUM_ARGS = Object.freeze([
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+]);
+
 /** @returns {string} absolute path of a Chromium executable (exits the process if there is none) */
 export function findChromium() {
   const fromEnv = process.env.CHROME_PATH;

@@ -18,6 +18,7 @@ import puppeteer, { type Browser, type ConsoleMessage, type Page } from 'puppete
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNightmarketServer, type NightmarketServer } from '@nightmarket/server';
 import { sampleProducts, sampleShow } from '@nightmarket/testing';
+import { CHROMIUM_ARGS } from '../scripts/chromium.mjs';
 
 const CDN_DIR = fileURLToPath(new URL('../packages/player/cdn/', import.meta.url));
 const SHOW_ID = 'csp';
@@ -162,18 +163,8 @@ beforeAll(async () => {
     executablePath: chromiumPath(),
     headless: true,
     protocolTimeout: WAIT_MS,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-      // Only this machine: the sample products' images (https://images.example/…) fail at once.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-    ],
+    // Only this machine is reachable: the sample products' images (https://images.example/…) fail at once.
+    args: [...CHROMIUM_ARGS],
   });
 }, 60_000);
 

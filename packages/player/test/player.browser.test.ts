@@ -6,37 +6,14 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import { setupWorker } from 'msw/browser';
 import type { Show } from '@nightmarket/client';
 import '@nightmarket/player/define';
-import { NmPlayer, NmVideoErrorEvent } from '@nightmarket/player';
-import { createTestBackend, type ShowDirector, type TestBackend } from '@nightmarket/testing';
+import type { NmPlayer, NmVideoErrorEvent } from '@nightmarket/player';
+import type { ShowDirector } from '@nightmarket/testing';
 import { axeProblems } from './axe.js';
+import { addPlayer, backend, firstCard, part, streamUrl, until, useKit } from './kit.js';
 
-const BASE = 'https://shop.example/nightmarket/';
-const worker = setupWorker();
-let backend: TestBackend;
-const players: NmPlayer[] = [];
-
-before(async () => {
-  await worker.start({ quiet: true, onUnhandledRequest: 'bypass' });
-});
-beforeEach(() => {
-  backend = createTestBackend({ baseUrl: BASE, engine: { countViewers: false } });
-  worker.use(...backend.handlers);
-});
-afterEach(() => {
-  for (const player of players.splice(0)) player.remove();
-  worker.resetHandlers();
-  backend.dispose();
-});
-after(() => worker.stop());
-
-let streams = 0;
-/** A live stream of its own (the test runner serves it), optionally with injected segment faults. */
-function streamUrl(fault?: string): string {
-  return new URL(`/streams/${fault ? `fault-${fault}-` : 'player-'}${++streams}-${Date.now()}/live.m3u8`, location.href).href;
-}
+useKit();
 
 function createShow(show: Partial<Show> = {}): ShowDirector {
   return backend.createShow({ show: { stream: { hls: streamUrl(), programDateTime: true }, ...show } });
@@ -44,30 +21,15 @@ function createShow(show: Partial<Show> = {}): ShowDirector {
 
 /** Mounts a player for `show`; resolves once its state has loaded. */
 async function mount(director: ShowDirector, attributes: Record<string, string> = {}): Promise<NmPlayer> {
-  const player = document.createElement('nm-player');
-  player.setAttribute('api', BASE);
-  player.setAttribute('show', director.id);
-  player.setAttribute('layout', 'overlay');
-  for (const [name, value] of Object.entries({ autoplay: '', muted: '', ...attributes })) player.setAttribute(name, value);
+  const player = addPlayer(director, { layout: 'overlay', autoplay: '', muted: '', ...attributes });
   player.style.width = '360px';
-  document.body.append(player);
-  players.push(player);
   await until(() => player.state !== null, 'the snapshot');
   await player.updateComplete;
   return player;
 }
 
-async function until(test: () => boolean, what: string, ms = 8000): Promise<void> {
-  const started = performance.now();
-  while (!test()) {
-    if (performance.now() - started > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const shadow = (player: NmPlayer) => player.shadowRoot!;
 const text = (player: NmPlayer) => shadow(player).textContent!.replace(/\s+/g, ' ');
-const part = (player: NmPlayer, name: string) => shadow(player).querySelector(`[part~="${name}"]`);
 
 // --- tests -------------------------------------------------------------------------------------
 
@@ -126,12 +88,7 @@ describe('<nm-player>: show states', () => {
   });
 
   it('shows a clear error with a retry button when the show cannot be loaded', async () => {
-    const player = document.createElement('nm-player');
-    player.setAttribute('api', BASE);
-    player.setAttribute('show', 'no-such-show');
-    player.setAttribute('locale', 'en');
-    document.body.append(player);
-    players.push(player);
+    const player = addPlayer({ id: 'no-such-show' } as ShowDirector, { locale: 'en' });
     await until(() => part(player, 'retry') !== null, 'the error screen');
     expect(part(player, 'screen')!.textContent).to.contain('This show could not be loaded.');
     expect(await axeProblems(player)).to.deep.equal([]);
@@ -201,12 +158,7 @@ describe('<nm-player>: products', () => {
   it('fires add-to-cart and buy-now request events with the product and variant', async () => {
     const director = createShow({ stream: { hls: 'https://video.example/none.m3u8' } });
     const player = await mount(director, { locale: 'en' });
-    player.openProducts();
-    await player.updateComplete;
-    const drawer = shadow(player).querySelector('nm-product-drawer')!;
-    await drawer.updateComplete;
-    const card = drawer.shadowRoot!.querySelector('nm-product-card')!;
-    await card.updateComplete;
+    const card = await firstCard(player);
     const seen: string[] = [];
     player.addEventListener('nm-add-to-cart', (e) => seen.push(`cart ${e.detail.product.id}/${e.detail.variantId} ×${e.detail.quantity}`));
     player.addEventListener('nm-buy-now', (e) => seen.push(`buy ${e.detail.product.id}/${e.detail.variantId}`));
@@ -222,12 +174,7 @@ describe('<nm-player>: products', () => {
     const player = await mount(director, { locale: 'en' });
     await director.upsertProduct({ ...player.state!.products[0]!, title: '<b>bold</b><script>alert(1)</script>' });
     await until(() => player.state!.products[0]!.title.startsWith('<b>'), 'the product update');
-    player.openProducts();
-    await player.updateComplete;
-    const drawer = shadow(player).querySelector('nm-product-drawer')!;
-    await drawer.updateComplete;
-    const card = drawer.shadowRoot!.querySelector('nm-product-card')!;
-    await card.updateComplete;
+    const card = await firstCard(player);
     expect(card.shadowRoot!.querySelector('b, script')).to.equal(null);
     expect(card.shadowRoot!.querySelector('[part~="title"]')!.textContent).to.equal('<b>bold</b><script>alert(1)</script>');
     expect(shadow(player).querySelector('img[src="x"]')).to.equal(null);
@@ -245,18 +192,13 @@ describe('<nm-player>: locale', () => {
     player.locale = 'zh-CN';
     await player.updateComplete;
     expect(part(player, 'products-button')!.textContent).to.match(/\d+ 件商品/);
-    player.openProducts();
-    await player.updateComplete;
-    const drawer = shadow(player).querySelector('nm-product-drawer')!;
-    await drawer.updateComplete;
-    const card = drawer.shadowRoot!.querySelector('nm-product-card')!;
-    await card.updateComplete;
+    const card = await firstCard(player);
     expect(card.shadowRoot!.querySelector('[part~="add-to-cart"]')!.textContent).to.equal('加入购物车');
     expect(card.shadowRoot!.querySelector('[part~="price"]')!.textContent).to.contain(price('zh-CN'));
 
     player.locale = 'pt-BR';
     await player.updateComplete;
-    await drawer.updateComplete;
+    await player.shadowRoot!.querySelector('nm-product-drawer')!.updateComplete;
     await card.updateComplete;
     expect(part(player, 'products-button')!.textContent).to.match(/\d+ produtos/);
     expect(card.shadowRoot!.querySelector('[part~="add-to-cart"]')!.textContent).to.equal('Adicionar ao carrinho');
@@ -282,12 +224,7 @@ describe('<nm-player>: locale', () => {
     const wrapper = document.createElement('div');
     wrapper.lang = 'ko';
     document.body.append(wrapper);
-    const player = document.createElement('nm-player');
-    player.setAttribute('api', BASE);
-    player.setAttribute('show', director.id);
-    player.setAttribute('layout', 'overlay');
-    wrapper.append(player);
-    players.push(player);
+    const player = addPlayer(director, { layout: 'overlay' }, wrapper);
     await until(() => player.state !== null, 'the snapshot');
     await player.updateComplete;
     expect(part(player, 'products-button')!.textContent).to.match(/상품 \d+개/);

@@ -6,51 +6,16 @@
  * show its error state with a retry button — never a frozen black box.
  */
 import { expect } from '@esm-bundle/chai';
-import { setupWorker } from 'msw/browser';
 import '@nightmarket/player/define';
 import type { NmPlayer, NmVideoErrorEvent } from '@nightmarket/player';
-import { createTestBackend, type TestBackend } from '@nightmarket/testing';
 import { axeProblems } from './axe.js';
+import { addPlayer, backend, part, streamUrl, until, useKit } from './kit.js';
 
-const BASE = 'https://shop.example/nightmarket/';
-const worker = setupWorker();
-let backend: TestBackend;
-const players: NmPlayer[] = [];
+useKit();
 
-before(async () => {
-  await worker.start({ quiet: true, onUnhandledRequest: 'bypass' });
-});
-beforeEach(() => {
-  backend = createTestBackend({ baseUrl: BASE, engine: { countViewers: false } });
-  worker.use(...backend.handlers);
-});
-afterEach(() => {
-  for (const player of players.splice(0)) player.remove();
-  worker.resetHandlers();
-  backend.dispose();
-});
-after(() => worker.stop());
-
-async function until(test: () => boolean, what: string, ms: number): Promise<void> {
-  const started = performance.now();
-  while (!test()) {
-    if (performance.now() - started > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const part = (player: NmPlayer, name: string) => player.shadowRoot!.querySelector(`[part~="${name}"]`);
-
-let streams = 0;
 async function playing(fault: string): Promise<NmPlayer> {
-  const hls = new URL(`/streams/fault-${fault}-${++streams}-${Date.now()}/live.m3u8`, location.href).href;
-  const director = backend.createShow({ show: { stream: { hls, programDateTime: true } } });
-  const player = document.createElement('nm-player');
-  for (const [name, value] of Object.entries({ api: BASE, show: director.id, autoplay: '', muted: '', locale: 'en', layout: 'overlay' })) {
-    player.setAttribute(name, value);
-  }
-  document.body.append(player);
-  players.push(player);
+  const director = backend.createShow({ show: { stream: { hls: streamUrl(fault), programDateTime: true } } });
+  const player = addPlayer(director, { autoplay: '', muted: '', locale: 'en', layout: 'overlay' });
   await until(() => player.videoStatus === 'playing', 'the video to play', 15_000);
   return player;
 }
