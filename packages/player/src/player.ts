@@ -16,7 +16,7 @@ import type { Messages } from './i18n/messages.js';
 import { PinSchedule } from './pin-schedule.js';
 import { playerStyles } from './player.styles.js';
 import { safeUrl, sharedStyles } from './shared-styles.js';
-import { hasNativeHls, loadHls, VideoController, type PlaybackEngine, type VideoSource, type VideoStatus } from './video/video-controller.js';
+import { loadHls, nativeSuffices, VideoController, type PlaybackEngine, type VideoSource, type VideoStatus } from './video/video-controller.js';
 
 /** How the player arranges video and products. */
 export type PlayerLayout = 'overlay' | 'side' | 'auto';
@@ -483,8 +483,10 @@ export class NmPlayer extends LitElement {
       if (!this.client && !this.api) console.warn('<nm-player>: set the `api` and `show` attributes (or the `client` property and `show`) to play a show.');
       return;
     }
-    // hls.js will be needed wherever HLS is not native: start fetching it alongside the snapshot.
-    if (!hasNativeHls(document.createElement('video'))) void loadHls();
+    // hls.js will be needed wherever native HLS cannot play a show with program date-time (no
+    // native HLS, or no getStartDate() as in Chromium), and most shows have it: start fetching it
+    // alongside the snapshot rather than after it, which put the import on the path to the first frame.
+    if (!nativeSuffices(document.createElement('video'), { programDateTime: true })) void loadHls();
     this._failed = null;
     this._connection = 'connecting';
     const room = client.join(this.show);
@@ -571,12 +573,12 @@ export class NmPlayer extends LitElement {
   /**
    * Program date-time on screen, for the pin schedule: null applies pins at once (no stream time
    * to wait for); -Infinity holds them (the stream has stream time but the first frame is not
-   * on screen yet).
+   * on screen yet). The playhead or the frame presented, whichever is earlier: never early.
    */
   #playhead(): number | null {
     const source = this.#video.source;
     if (!source?.programDateTime || this._replay) return null;
-    const pdt = this.#video.programDateTime();
+    const pdt = this.#video.shownProgramDateTime();
     if (pdt !== null) return pdt;
     const status = this.#video.status;
     return status === 'loading' || status === 'buffering' ? Number.NEGATIVE_INFINITY : null;

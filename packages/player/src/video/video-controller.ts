@@ -96,6 +96,9 @@ export class VideoController {
   #nativeRetries = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #generation = 0;
+  /** Media time of the video frame last presented for composition (requestVideoFrameCallback), or null. */
+  #frameTime: number | null = null;
+  #frameCallback: number | undefined;
   readonly #listeners: [string, EventListener][] = [];
 
   /** @param options - change and error callbacks, hls.js settings */
@@ -140,6 +143,23 @@ export class VideoController {
     if (this.#hls) return this.#hls.playingDate?.getTime() ?? null;
     const start = (video as VideoWithStartDate).getStartDate?.().getTime();
     return start === undefined || Number.isNaN(start) ? null : start + video.currentTime * 1000;
+  }
+
+  /**
+   * Program date-time (epoch ms) the viewer has certainly seen reached: the earlier of the
+   * playhead's ({@link VideoController.programDateTime}) and the last video frame presented's.
+   * The two are a frame or so apart, either way round; pins wait for this one, so a pinned card
+   * never shows while the frame before its moment is still on screen. Null like `programDateTime()`.
+   */
+  shownProgramDateTime(): number | null {
+    const playhead = this.programDateTime();
+    const video = this.#video;
+    const frame = this.#frameTime;
+    if (playhead === null || !video || frame === null) return playhead;
+    const ahead = video.currentTime - frame;
+    // A frame from before a seek says nothing about what is on screen now.
+    if (!(Math.abs(ahead) <= 1)) return playhead;
+    return Math.min(playhead, playhead - ahead * 1000);
   }
 
   /** Seconds the playhead is behind the live edge, or null when unknown (or not live). */
@@ -334,6 +354,14 @@ export class VideoController {
     on('error', () => this.#nativeError());
     on('volumechange', () => this.#options.onChange());
     on('timeupdate', () => this.#options.onChange());
+    if (this.#source?.programDateTime && typeof video.requestVideoFrameCallback === 'function') {
+      // Which frame is on screen, for shownProgramDateTime(): one callback per presented frame.
+      const onFrame = (_now: number, frame: VideoFrameCallbackMetadata): void => {
+        this.#frameTime = frame.mediaTime;
+        this.#frameCallback = video.requestVideoFrameCallback(onFrame);
+      };
+      this.#frameCallback = video.requestVideoFrameCallback(onFrame);
+    }
   }
 
   #detach(unload = true): void {
@@ -344,6 +372,9 @@ export class VideoController {
     const video = this.#video;
     if (!video) return;
     for (const [type, handler] of this.#listeners.splice(0)) video.removeEventListener(type, handler);
+    if (this.#frameCallback !== undefined) video.cancelVideoFrameCallback(this.#frameCallback);
+    this.#frameCallback = undefined;
+    this.#frameTime = null;
     if (unload) {
       video.removeAttribute('src');
       video.load();
