@@ -536,6 +536,8 @@ export class NmPlayer extends LitElement {
   #setState(state: ShowState): void {
     const before = this._state;
     this._state = state;
+    // Start the stream now, before the re-render of the whole UI: the first frame is what viewers wait for.
+    this.#syncVideo();
     if (before?.show.status !== state.show.status) {
       const l = this.#localizer;
       const words: Partial<Record<string, string>> = { paused: l.t('pausedTitle'), ended: l.t('endedTitle'), live: l.t('live') };

@@ -141,7 +141,10 @@ export class NmProductDrawer extends LitElement {
         ? html`<section class="panel" part="panel" aria-labelledby="heading">${this.#content()}</section>`
         : nothing;
     }
-    return html`<dialog part="dialog" aria-labelledby="heading" @cancel=${this.#cancel} @close=${this.#closed}>${this.#content()}</dialog>`;
+    // The cards are rendered only while the dialog is open: a show's catalogue costs nothing until asked for.
+    return html`<dialog part="dialog" aria-labelledby="heading" @cancel=${this.#cancel} @close=${this.#closed}>
+      ${this.open ? this.#content() : nothing}
+    </dialog>`;
   }
 
   #content() {
