@@ -103,6 +103,24 @@ describe('runConformance against the reference server', () => {
     expect(report.results[0]?.detail).toBe('expected exactly 10 × 201 held and 40 × 409 sold-out, got 50 held, 0 sold-out');
   }, 20_000);
 
+  it('fails cart.lines when a backend keeps the cart after checking it out', async () => {
+    // After a cart checkout, GET cart still answers with the line that was bought.
+    let lastCart: unknown;
+    let checkedOut = false;
+    const forgetful = wrapFetch(async (response, url, init) => {
+      const method = init?.method ?? 'GET';
+      if (url.pathname.endsWith('/cart/lines') && response.ok) lastCart = await response.clone().json();
+      if (url.pathname.endsWith('/checkout') && response.status === 201) checkedOut = true;
+      if (checkedOut && method === 'GET' && url.pathname.endsWith('/cart')) {
+        return new Response(JSON.stringify(lastCart), { status: 200, headers: response.headers });
+      }
+      return response;
+    });
+    const report = await runConformance({ baseUrl, adminToken: ADMIN, fetch: forgetful, only: ['cart.lines'] });
+    expect(report.failed, failures(report)).toBe(1);
+    expect(report.results[0]?.detail).toMatch(/^checkout of the cart empties it, got \[\{"id":/);
+  }, 20_000);
+
   it('skips the checks that need a fresh show, with the reason, when there is no admin show API', async () => {
     const noAdminApi = wrapFetch((response, _url, init) =>
       init?.method === 'PUT' ? new Response(null, { status: 405, headers: { 'Nightmarket-Protocol': '1' } }) : response,

@@ -4,7 +4,7 @@
  * with the expected and actual result and the request on the first deviation from
  * docs/protocol.md, or {@link CheckSkipped} when the backend does not offer what it tests.
  */
-import { EVENT_STREAM_MEDIA_TYPE, SnapshotSchema, formatIssues, parseEvent, paths, validate } from '@nightmarket/client';
+import { CartSchema, EVENT_STREAM_MEDIA_TYPE, OrderSchema, SnapshotSchema, formatIssues, parseEvent, paths, validate, type Cart } from '@nightmarket/client';
 import {
   assert,
   CheckFailed,
@@ -624,6 +624,56 @@ export const CHECKS: readonly Check[] = [
         const named = /idempotency-key/i.test(problem.detail) || (problem.errors ?? []).some((e) => /idempotency-key/i.test(e.path));
         assert(named, () => `${res.request}: the problem should name the Idempotency-Key header (detail or errors[].path), got ${excerpt(res.text)}`);
       }
+    },
+  },
+
+  // --- cart -------------------------------------------------------------------------------------------
+  {
+    id: 'cart.lines',
+    title: 'Cart: add (same variant adds to its line), set quantity, 0 or DELETE removes; checkout empties it',
+    section: '§5.6, §9.3, §9.4',
+    async run(ctx) {
+      const show = await ctx.show({}, ['cart', 'checkout']);
+      const token = ctx.viewer(1);
+      const cartOf = (res: Awaited<ReturnType<typeof ctx.http>>, what: string): Cart => {
+        const body = ctx.expectStatus(res, 200, what);
+        const checked = validate(CartSchema, body);
+        assert(checked.success, () => `${res.request} (${what}): the body does not validate against Cart: ${checked.success ? '' : formatIssues(checked.issues)}`);
+        return checked.output as Cart;
+      };
+      const empty = cartOf(await ctx.http('GET', paths.cart(show.id), { token }), 'a new viewer');
+      assert(empty.lines.length === 0 && empty.subtotal.amount === 0, () => `a new viewer's cart must be empty with subtotal 0, got ${JSON.stringify(empty)}`);
+      assert(empty.subtotal.currency === CURRENCY, `the subtotal is in the show currency ${CURRENCY}, got ${empty.subtotal.currency}`);
+
+      cartOf(await ctx.http('POST', paths.cartLines(show.id), { token, body: { ...PRODUCTS.untracked, quantity: 1 } }), 'add 1');
+      const twice = cartOf(await ctx.http('POST', paths.cartLines(show.id), { token, body: { ...PRODUCTS.untracked, quantity: 2 } }), 'add 2 more');
+      assert(twice.lines.length === 1 && twice.lines[0]!.quantity === 3, () => `adding a variant already in the cart adds to its line: expected one line of 3, got ${JSON.stringify(twice.lines)}`);
+      const line = twice.lines[0]!;
+      assert(twice.subtotal.amount === 3 * line.unitPrice.amount, `subtotal ${twice.subtotal.amount} is not 3 × unitPrice ${line.unitPrice.amount}`);
+
+      const other = cartOf(await ctx.http('GET', paths.cart(show.id), { token: ctx.viewer(2) }), "another viewer's cart");
+      assert(other.lines.length === 0, 'carts are per viewer: another viewer sees an empty cart');
+
+      const set = cartOf(await ctx.http('PATCH', paths.cartLine(show.id, line.id), { token, body: { quantity: 5 } }), 'set quantity 5');
+      assert(set.lines[0]?.quantity === 5 && set.subtotal.amount === 5 * line.unitPrice.amount, () => `PATCH quantity 5: expected one line of 5, got ${JSON.stringify(set)}`);
+      const zero = cartOf(await ctx.http('PATCH', paths.cartLine(show.id, line.id), { token, body: { quantity: 0 } }), 'quantity 0');
+      assert(zero.lines.length === 0, () => `PATCH quantity 0 removes the line, got ${JSON.stringify(zero.lines)}`);
+
+      const again = cartOf(await ctx.http('POST', paths.cartLines(show.id), { token, body: { ...PRODUCTS.untracked, quantity: 2 } }), 'add again');
+      const removed = cartOf(await ctx.http('DELETE', paths.cartLine(show.id, again.lines[0]!.id), { token }), 'DELETE the line');
+      assert(removed.lines.length === 0, 'DELETE removes the line');
+      ctx.expectProblem(await ctx.http('POST', paths.checkout(show.id), { token, key: newKey('cart-empty'), body: { source: 'cart' } }), 400, 'invalid-request', 'checkout of an empty cart');
+
+      cartOf(await ctx.http('POST', paths.cartLines(show.id), { token, body: { ...PRODUCTS.untracked, quantity: 2 } }), 'add before checkout');
+      const bought = await ctx.http('POST', paths.checkout(show.id), { token, key: newKey('cart'), body: { source: 'cart' } });
+      const result = ctx.expectStatus(bought, 201, 'checkout of the cart') as { kind?: unknown; order?: unknown };
+      if (result?.kind === 'order') {
+        const order = validate(OrderSchema, result.order);
+        assert(order.success, () => `${bought.request}: the order does not validate: ${order.success ? '' : formatIssues(order.issues)}`);
+        assert(order.output.total.amount === 2 * line.unitPrice.amount, `the order total ${order.output.total.amount} is not 2 × unitPrice ${line.unitPrice.amount}`);
+      }
+      const after = cartOf(await ctx.http('GET', paths.cart(show.id), { token }), 'after checkout');
+      assert(after.lines.length === 0, () => `checkout of the cart empties it, got ${JSON.stringify(after.lines)}`);
     },
   },
 
