@@ -24,6 +24,12 @@ if (typeof customElements !== 'undefined') {
     );
   } else {
     page[LOADED] = import.meta.url;
+    // Where HLS will play through hls.js (no native HLS with program date-time, which is what
+    // pins need), fetch it now, alongside the elements, instead of after them: the player's own
+    // import of it then finds it loaded. (Safari and iOS never fetch it.)
+    const probe = document.createElement('video');
+    const nativeWithTime = probe.canPlayType('application/vnd.apple.mpegurl') !== '' && 'getStartDate' in probe;
+    if (!nativeWithTime) import('hls.js').catch(() => undefined);
     import('./define.js').catch((error: unknown) => {
       console.error('@nightmarket/player: the elements could not be loaded:', error);
     });
