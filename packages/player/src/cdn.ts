@@ -26,7 +26,9 @@ if (typeof customElements !== 'undefined') {
     page[LOADED] = import.meta.url;
     // Where HLS will play through hls.js (no native HLS with program date-time, which is what
     // pins need), fetch it now, alongside the elements, instead of after them: the player's own
-    // import of it then finds it loaded. (Safari and iOS never fetch it.)
+    // import of it then finds it loaded. (Safari and iOS never fetch it.) The test is
+    // `nativeSuffices()` of video-controller.ts, inlined: importing it here would put a shared
+    // chunk in front of everything the entry loads.
     const probe = document.createElement('video');
     const nativeWithTime = probe.canPlayType('application/vnd.apple.mpegurl') !== '' && 'getStartDate' in probe;
     if (!nativeWithTime) import('hls.js').catch(() => undefined);
