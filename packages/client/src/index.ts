@@ -6,3 +6,15 @@ export { NightmarketError, type NightmarketErrorInit, type NightmarketErrorType 
 export { ServerClock, type ClockSample } from './client/clock.js';
 export type { CallOptions, IdempotentCallOptions, TokenProvider } from './client/http.js';
 export { backoffDelay, type BackoffOptions } from './transport/backoff.js';
+export { protocolCommerce, mergeProducts, type CommerceAdapter, type CommerceContext, type ProductPatch } from './commerce/adapter.js';
+export {
+  ShowCart,
+  applyCartIntent,
+  DEFAULT_HOOK_TIMEOUT_MS,
+  type CartAddition,
+  type CartIntent,
+  type CartProblem,
+  type CartState,
+  type CartHandler,
+  type ShowCartOptions,
+} from './commerce/cart.js';

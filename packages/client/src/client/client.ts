@@ -40,6 +40,8 @@ import type {
   VoteRequest,
 } from '../protocol/types.js';
 import { formatIssues, validate } from '../protocol/validate.js';
+import { protocolCommerce, type CommerceAdapter } from '../commerce/adapter.js';
+import { ShowCart, type ShowCartOptions } from '../commerce/cart.js';
 import { ServerClock } from './clock.js';
 import { request, type CallOptions, type HttpContext, type IdempotentCallOptions, type TokenProvider } from './http.js';
 import { fetchSnapshot, LiveRoom, type JoinOptions, type Room } from './room.js';
@@ -56,6 +58,11 @@ export interface ClientOptions {
   retries?: number | undefined;
   /** Local clock, epoch ms (default `Date.now`); tests pass a fake one. */
   now?: (() => number) | undefined;
+  /**
+   * The checkout hooks carts use (see {@link CommerceAdapter}): your own cart as the single source
+   * of truth. Default: the backend's own cart and checkout ({@link protocolCommerce}).
+   */
+  commerce?: CommerceAdapter | undefined;
 }
 
 /** Creates a client for one backend. Throws a `TypeError` naming the bad option when options are wrong. */
@@ -69,6 +76,8 @@ export class NightmarketClient {
   readonly baseUrl: URL;
   /** Server clock estimated from this backend's responses. */
   readonly clock: ServerClock;
+  /** The checkout hooks this client's carts use: `options.commerce`, else the backend's own cart. */
+  readonly commerce: CommerceAdapter;
   readonly #ctx: HttpContext;
 
   constructor(options: ClientOptions) {
@@ -97,6 +106,19 @@ export class NightmarketClient {
       retries,
       now,
     };
+    if (options.commerce !== undefined && (typeof options.commerce !== 'object' || options.commerce === null)) {
+      throw new TypeError('createClient: options.commerce must be a CommerceAdapter object (getCart, addToCart, updateLine, removeLine, checkout).');
+    }
+    this.commerce = options.commerce ?? protocolCommerce(this);
+  }
+
+  /**
+   * The viewer's cart for a show as a UI needs it (optimistic changes, rollback, hook timeout,
+   * same cart across tabs), through {@link NightmarketClient.commerce}. Call `refresh()` to load it.
+   */
+  cart(showId: string, options: Omit<ShowCartOptions, 'adapter' | 'showId'> = {}): ShowCart {
+    const id = checkId('cart', 'showId', showId);
+    return new ShowCart({ scope: `${this.baseUrl.href}|${id}`, ...options, adapter: this.commerce, showId: id });
   }
 
   /** Fetches a show's snapshot (and measures the server clock from it). */
