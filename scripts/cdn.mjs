@@ -26,7 +26,11 @@ const out = join(player, 'cdn');
  * Size budgets, KB of gzip (level 9, summed over the files) — the issue's "player core ≤ 35 KB
  * min+gzip": the entry and the elements' chunk it loads at once, everything but hls.js.
  */
-export const BUDGETS = [{ name: 'player core', files: /^(nightmarket\.js|chunks\/player-[\w-]+\.js)$/, count: 2, kb: 35 }];
+export const BUDGETS = [
+  { name: 'player core', files: /^(nightmarket\.js|chunks\/player-[\w-]+\.js)$/, count: 2, kb: 35 },
+  // The shopping elements (drawer, cards, cart, buy-now sheet, countdown), loaded once a show's state is in.
+  { name: 'shop elements', files: /^chunks\/shop-elements-[\w-]+\.js$/, count: 1, kb: 12 },
+];
 
 /**
  * Minifies the CSS of lit `css\`…\`` templates without interpolations (esbuild leaves template
@@ -97,7 +101,7 @@ export async function buildCdn() {
     format: 'es',
     entryFileNames: '[name].js',
     // The chunk of src/define.ts holds all of the player but the guard: name it for what it is.
-    chunkFileNames: (chunk) => `chunks/${chunk.name === 'define' ? 'player' : '[name]'}-[hash].js`,
+    chunkFileNames: (chunk) => `chunks/${chunk.name === 'define-player' ? 'player' : '[name]'}-[hash].js`,
     sourcemap: true,
   });
   await bundle.close();

@@ -172,6 +172,23 @@ describe('ShowCart', () => {
     error.mockRestore();
   });
 
+  it('does not let a load that started before a change overwrite the change\'s answer', async () => {
+    const shop = merchantCart();
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const stale = shop.cart;
+    const cart = newCart({ ...shop.adapter, getCart: async () => (await slow, stale) });
+    const loading = cart.refresh();
+    // Before the first load answers, an added line shows over an empty cart in its currency.
+    const added = cart.add(TEA);
+    expect(cart.state.cart?.subtotal).toEqual(money(18_800));
+    await added;
+    release();
+    await loading;
+    expect(cart.state.cart?.lines).toHaveLength(1);
+    expect(cart.state.loading).toBe(false);
+  });
+
   it('joins a double tap to the first request', async () => {
     const shop = merchantCart();
     const cart = newCart(shop.adapter);

@@ -32,7 +32,7 @@ if (typeof customElements !== 'undefined') {
     const probe = document.createElement('video');
     const nativeWithTime = probe.canPlayType('application/vnd.apple.mpegurl') !== '' && 'getStartDate' in probe;
     if (!nativeWithTime) import('hls.js').catch(() => undefined);
-    import('./define.js').catch((error: unknown) => {
+    import('./define-player.js').catch((error: unknown) => {
       console.error('@nightmarket/player: the elements could not be loaded:', error);
     });
   }

@@ -4,7 +4,7 @@
  * is typed. Request events bubble out of the shadow DOM (`composed`) and are cancelable: the
  * commerce layer (or the page) answers them; `preventDefault()` means "the page handled it".
  */
-import type { Product, ShowState } from '@nightmarket/client';
+import type { Cart, CartLine, CheckoutRequest, CheckoutResult, FlashSale, Product, Reservation, ShowState } from '@nightmarket/client';
 
 /** What a shopper asked to buy. */
 export interface PurchaseIntent {
@@ -21,6 +21,10 @@ export interface PurchaseIntent {
 /** Names of every public event, in one place. */
 export const EVENTS = {
   addToCart: 'nm-add-to-cart',
+  updateCart: 'nm-update-cart',
+  checkout: 'nm-checkout',
+  reserve: 'nm-reserve',
+  cartChanged: 'nm-cart-changed',
   buyNow: 'nm-buy-now',
   productClick: 'nm-product-click',
   stateChange: 'nm-state-change',
@@ -28,16 +32,117 @@ export const EVENTS = {
   drawerToggle: 'nm-drawer-toggle',
 } as const;
 
-/** A shopper pressed "add to cart". Cancelable; bubbles out of the player. */
-export class NmAddToCartEvent extends Event {
+/**
+ * A request the page may answer itself: cancelable, and with {@link NmRequestEvent.respondWith}
+ * for an answer that takes time. The player acts on it after every listener has run:
+ *
+ * - `event.respondWith(promise)`: the page does it; the player shows the change at once, waits
+ *   for the promise (up to the player's `commerceTimeout`), and rolls back if it rejects.
+ * - `event.preventDefault()` alone: the page handled it; the player does nothing.
+ * - neither: the player's `commerce` adapter does it (by default, the show backend's cart).
+ *
+ * @typeParam D - the detail
+ * @typeParam R - what the response promise resolves with
+ */
+export class NmRequestEvent<D, R> extends Event {
+  /** What the viewer asked for. */
+  readonly detail: D;
+  #response: Promise<R> | undefined;
+
+  /**
+   * @param type - the event's name
+   * @param detail - what the viewer asked for
+   */
+  constructor(type: string, detail: D) {
+    super(type, { bubbles: true, composed: true, cancelable: true });
+    this.detail = detail;
+  }
+
+  /** The page's answer, if a listener called {@link NmRequestEvent.respondWith}. */
+  get response(): Promise<R> | undefined {
+    return this.#response;
+  }
+
+  /**
+   * Answers the request: the page does the work and `response` settles when it is done. Call it
+   * synchronously in the listener, once. It also cancels the event (the player's adapter is not called).
+   */
+  respondWith(response: R | Promise<R>): void {
+    if (this.eventPhase === Event.NONE) {
+      throw new DOMException(`${this.type}: respondWith() must be called synchronously inside the event listener.`, 'InvalidStateError');
+    }
+    if (this.#response) throw new DOMException(`${this.type}: respondWith() was already called for this event.`, 'InvalidStateError');
+    this.preventDefault();
+    this.#response = Promise.resolve(response);
+  }
+}
+
+/**
+ * A shopper pressed "add to cart". Cancelable; bubbles out of the player. Respond with the cart
+ * after the change (in the protocol's `Cart` shape), or with nothing to have the player reload it
+ * through its adapter's `getCart`.
+ */
+export class NmAddToCartEvent extends NmRequestEvent<PurchaseIntent, Cart | void> {
   /** The event's name. */
   static readonly type = EVENTS.addToCart;
-  /** What to add. */
-  readonly detail: PurchaseIntent;
   /** @param detail - what to add */
   constructor(detail: PurchaseIntent) {
-    super(NmAddToCartEvent.type, { bubbles: true, composed: true, cancelable: true });
-    this.detail = detail;
+    super(NmAddToCartEvent.type, detail);
+  }
+}
+
+/** What a shopper changed in the cart. */
+export interface CartChange {
+  /** The line, as the cart shows it. */
+  readonly line: CartLine;
+  /** Its new quantity; 0 removes the line. */
+  readonly quantity: number;
+}
+
+/** A shopper changed a line's quantity or removed it (quantity 0). Cancelable, with `respondWith` (the cart after the change). */
+export class NmUpdateCartEvent extends NmRequestEvent<CartChange, Cart | void> {
+  /** The event's name. */
+  static readonly type = EVENTS.updateCart;
+  /** @param detail - the line and its new quantity */
+  constructor(detail: CartChange) {
+    super(NmUpdateCartEvent.type, detail);
+  }
+}
+
+/**
+ * A shopper confirmed a checkout: of the cart, of a flash-sale reservation, or of items bought
+ * directly ("buy now"). Cancelable; respond with the checkout result: the order (the player shows
+ * the confirmation) or a URL (opened when the viewer confirms).
+ */
+export class NmCheckoutEvent extends NmRequestEvent<CheckoutRequest, CheckoutResult> {
+  /** The event's name. */
+  static readonly type = EVENTS.checkout;
+  /** @param detail - what to check out */
+  constructor(detail: CheckoutRequest) {
+    super(NmCheckoutEvent.type, detail);
+  }
+}
+
+/** What a shopper wants to hold in a flash sale. */
+export interface ReserveIntent {
+  /** The sale. */
+  readonly sale: FlashSale;
+  /** Its product. */
+  readonly product: Product;
+  /** Units to hold. */
+  readonly quantity: number;
+}
+
+/**
+ * A shopper pressed "buy now" on a product in a live flash sale: the player holds the units (a
+ * reservation) before the checkout sheet opens. Cancelable; respond with the reservation.
+ */
+export class NmReserveEvent extends NmRequestEvent<ReserveIntent, Reservation> {
+  /** The event's name. */
+  static readonly type = EVENTS.reserve;
+  /** @param detail - the sale and the units */
+  constructor(detail: ReserveIntent) {
+    super(NmReserveEvent.type, detail);
   }
 }
 
@@ -115,6 +220,9 @@ export class NmDrawerToggleEvent extends Event {
 declare global {
   interface GlobalEventHandlersEventMap {
     'nm-add-to-cart': NmAddToCartEvent;
+    'nm-update-cart': NmUpdateCartEvent;
+    'nm-checkout': NmCheckoutEvent;
+    'nm-reserve': NmReserveEvent;
     'nm-buy-now': NmBuyNowEvent;
     'nm-product-click': NmProductClickEvent;
     'nm-state-change': NmStateChangeEvent;

@@ -16,5 +16,6 @@ export const icons = {
   pictureInPicture: icon(svg`<rect x="3" y="5" width="18" height="14" rx="2"/><rect x="12" y="11" width="7" height="6" rx="1" fill="currentColor"/>`),
   captions: icon(svg`<rect x="3" y="5" width="18" height="14" rx="2"/><path d="M10 10.5a2 2 0 1 0 0 3M17 10.5a2 2 0 1 0 0 3"/>`),
   bag: icon(svg`<path d="M5 8h14l-1 12H6zM9 8V6a3 3 0 0 1 6 0v2"/>`),
+  cart: icon(svg`<path d="M3 4h2l2.5 11h10L20 8H6.5"/><circle cx="9" cy="19" r="1.5"/><circle cx="17" cy="19" r="1.5"/>`),
   close: icon(svg`<path d="M6 6l12 12M18 6L6 18"/>`),
 } as const;

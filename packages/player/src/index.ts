@@ -8,18 +8,27 @@
 export { NmPlayer, type PlayerLayout } from './player.js';
 export { NmProductDrawer } from './product-drawer.js';
 export { NmProductCard } from './product-card.js';
+export { NmCart, type CartHost } from './cart.js';
+export { NmBuySheet } from './buy-sheet.js';
+export { NmCountdown } from './countdown.js';
 export {
   EVENTS,
+  NmRequestEvent,
   NmAddToCartEvent,
+  NmUpdateCartEvent,
+  NmCheckoutEvent,
+  NmReserveEvent,
   NmBuyNowEvent,
   NmDrawerToggleEvent,
   NmProductClickEvent,
   NmStateChangeEvent,
   NmVideoErrorEvent,
   type PurchaseIntent,
+  type CartChange,
+  type ReserveIntent,
   type VideoErrorKind,
 } from './events.js';
-export { Localizer, catalogueFor, type CatalogueLocale, type PluralKey, type TextKey } from './i18n/localize.js';
+export { Localizer, catalogueFor, hasCatalogue, loadCatalogue, type CatalogueLocale, type PluralKey, type TextKey } from './i18n/localize.js';
 export { en, type Messages, type PluralMessage } from './i18n/messages.js';
 export { PinSchedule } from './pin-schedule.js';
 export { showToIcs, icsFileName } from './calendar.js';

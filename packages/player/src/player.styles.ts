@@ -82,6 +82,25 @@ export const playerStyles = css`
     align-items: stretch;
     background: linear-gradient(transparent, rgb(0 0 0 / 0.55));
   }
+  .notice {
+    position: absolute;
+    inset-inline: var(--_space);
+    inset-block-start: 56px;
+    z-index: 3;
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--_space);
+    padding: var(--_space) calc(var(--_space) * 1.5);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    color: var(--_text);
+    box-shadow: 0 4px 16px rgb(0 0 0 / 0.3);
+  }
+  .notice .icon {
+    background: transparent;
+    color: inherit;
+  }
   .controls {
     display: flex;
     align-items: center;

@@ -1,17 +1,38 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import {
   createClient,
+  mergeProducts,
+  ShowCart,
+  type Cart,
+  type CartLine,
+  type CartState,
+  type CheckoutRequest,
+  type CheckoutResult,
+  type CommerceAdapter,
   type ConnectionStatus,
   type NightmarketClient,
   type Pin,
   type Product,
+  type ProductPatch,
+  type Reservation,
   type Room,
   type ShowState,
 } from '@nightmarket/client';
 import { icsFileName, showToIcs } from './calendar.js';
 import { icons } from './icons.js';
-import { NmDrawerToggleEvent, NmStateChangeEvent, NmVideoErrorEvent } from './events.js';
-import { Localizer } from './i18n/localize.js';
+import { problemText } from './commerce-text.js';
+import {
+  NmAddToCartEvent,
+  NmBuyNowEvent,
+  NmCheckoutEvent,
+  NmDrawerToggleEvent,
+  NmReserveEvent,
+  NmStateChangeEvent,
+  NmUpdateCartEvent,
+  NmVideoErrorEvent,
+  type PurchaseIntent,
+} from './events.js';
+import { hasCatalogue, loadCatalogue, Localizer } from './i18n/localize.js';
 import type { Messages } from './i18n/messages.js';
 import { PinSchedule } from './pin-schedule.js';
 import { playerStyles } from './player.styles.js';
@@ -20,6 +41,15 @@ import { loadHls, nativeSuffices, VideoController, type PlaybackEngine, type Vid
 
 /** How the player arranges video and products. */
 export type PlayerLayout = 'overlay' | 'side' | 'auto';
+
+/** The buy-now sheet's content: what is bought, the units held, and what the checkout answered. */
+interface Sheet {
+  readonly intent: PurchaseIntent | null;
+  readonly reservation: Reservation | null;
+  readonly result: CheckoutResult | null;
+  readonly busy: boolean;
+  readonly error: unknown;
+}
 
 /** Width (px) from which `layout="auto"` puts the products beside the video. */
 const SIDE_MIN_WIDTH = 720;
@@ -41,8 +71,11 @@ const SIDE_MIN_WIDTH = 720;
  *
  * @fires nm-state-change - the show's state changed.
  * @fires nm-video-error - the video failed after its recoveries.
- * @fires nm-add-to-cart - "Add to cart" pressed on a product; cancelable.
- * @fires nm-buy-now - "Buy now" pressed on a product; cancelable.
+ * @fires nm-add-to-cart - "Add to cart" pressed on a product; cancelable, `respondWith` the cart.
+ * @fires nm-update-cart - a cart line's quantity changed or the line was removed; cancelable, `respondWith` the cart.
+ * @fires nm-checkout - a checkout was confirmed (cart, reservation or buy now); cancelable, `respondWith` the result.
+ * @fires nm-reserve - "Buy now" on a product in a live flash sale: units are held first; cancelable, `respondWith` the reservation.
+ * @fires nm-buy-now - "Buy now" pressed on a product; cancelable (the player then shows nothing).
  * @fires nm-product-click - a product's title or image pressed; cancelable.
  *
  * @csspart base - the player's frame (video and products)
@@ -68,6 +101,10 @@ const SIDE_MIN_WIDTH = 720;
  * @csspart products-button - the button that opens the product drawer
  * @csspart expand - the mini-player's button back to the full player
  * @csspart drawer - the product drawer
+ * @csspart cart-button - the button that opens the cart, with its count
+ * @csspart cart - the cart (`<nm-cart>`)
+ * @csspart sheet - the buy-now sheet (`<nm-buy-sheet>`)
+ * @csspart notice - a commerce error shown over the video
  *
  * @cssproperty [--nm-color-accent=#e11d48] - buttons, sale prices
  * @cssproperty [--nm-color-on-accent=#ffffff] - text on accent
@@ -102,7 +139,12 @@ export class NmPlayer extends LitElement {
     mini: { type: Boolean, reflect: true },
     autoMini: { type: Boolean, attribute: 'auto-mini' },
     client: { attribute: false },
+    commerce: { attribute: false },
+    commerceTimeout: { type: Number, attribute: 'commerce-timeout' },
     labels: { attribute: false },
+    _cart: { state: true },
+    _cartOpen: { state: true },
+    _sheet: { state: true },
     _state: { state: true },
     _connection: { state: true },
     _failed: { state: true },
@@ -134,6 +176,13 @@ export class NmPlayer extends LitElement {
   declare autoMini: boolean;
   /** A ready client to use instead of creating one from `api` (share one between players, add auth…). */
   declare client: NightmarketClient | undefined;
+  /**
+   * Checkout hooks that keep your own cart the single source of truth (see `CommerceAdapter` in
+   * `@nightmarket/client`). Default: the client's (the show backend's own cart and checkout).
+   */
+  declare commerce: CommerceAdapter | undefined;
+  /** How long a checkout hook or a page's `respondWith` may take before it is given up, in ms (default 15,000). */
+  declare commerceTimeout: number;
   /** Messages that replace the built-in ones (your own wording, or a language the player lacks). */
   declare labels: Partial<Messages> | undefined;
 
@@ -144,6 +193,9 @@ export class NmPlayer extends LitElement {
   declare private _wide: boolean;
   declare private _replay: boolean;
   declare private _announcement: string;
+  declare private _cart: CartState | null;
+  declare private _cartOpen: boolean;
+  declare private _sheet: Sheet | null;
 
   readonly #video = new VideoController({
     onChange: () => this.requestUpdate(),
@@ -151,7 +203,12 @@ export class NmPlayer extends LitElement {
   });
   readonly #pins = new PinSchedule();
   #localizer = new Localizer('en');
+  #lang = 'en';
   #room: Room | null = null;
+  #client: NightmarketClient | null = null;
+  #cart: ShowCart | null = null;
+  #cartOff: (() => void) | undefined;
+  #hydrated: { from: readonly Product[]; patches: readonly ProductPatch[]; to: readonly Product[] } | null = null;
   #offs: (() => void)[] = [];
   #pinFrame: number | undefined;
   #clock: ReturnType<typeof setInterval> | undefined;
@@ -172,6 +229,11 @@ export class NmPlayer extends LitElement {
     this.autoMini = false;
     this.client = undefined;
     this.labels = undefined;
+    this.commerce = undefined;
+    this.commerceTimeout = 15_000;
+    this._cart = null;
+    this._cartOpen = false;
+    this._sheet = null;
     this._state = null;
     this._connection = 'connecting';
     this._failed = null;
@@ -179,11 +241,20 @@ export class NmPlayer extends LitElement {
     this._wide = false;
     this._replay = false;
     this._announcement = '';
+    this.addEventListener('nm-cart-changed', this.#cartChanged);
   }
 
   /** The show's state as the player last rendered it (null until the snapshot loads). */
   get state(): ShowState | null {
     return this._state;
+  }
+
+  /**
+   * The viewer's cart for this show (null until the player joins one): its `state`, `refresh()`
+   * after your page changed the cart, `subscribe()` to draw your own cart UI.
+   */
+  get cart(): ShowCart | null {
+    return this.#cart;
   }
 
   /** The room the player follows (null until it joins). */
@@ -230,6 +301,7 @@ export class NmPlayer extends LitElement {
     this.#resize.observe(this);
     this.#visibility = new IntersectionObserver(([entry]) => this.#visible(entry?.isIntersecting ?? true), { threshold: 0.25 });
     this.#visibility.observe(this);
+    document.addEventListener('nm-cart-changed', this.#cartChanged);
     this.#join();
   }
 
@@ -237,6 +309,7 @@ export class NmPlayer extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#leave();
+    document.removeEventListener('nm-cart-changed', this.#cartChanged);
     this.#resize?.disconnect();
     this.#visibility?.disconnect();
   }
@@ -262,13 +335,111 @@ export class NmPlayer extends LitElement {
     this.#join();
   }
 
+  /**
+   * Adds to the cart as the viewer's "add to cart" does: fires `nm-add-to-cart`, then does what
+   * the page answered, or calls the `commerce` adapter. Resolves with the cart (undefined when the
+   * page handled it); rejects when the shop refused (the cart is rolled back and the error shown).
+   */
+  async addToCart(intent: PurchaseIntent): Promise<Cart | undefined> {
+    const cart = this.#requireCart('addToCart');
+    const event = new NmAddToCartEvent(intent);
+    this.dispatchEvent(event);
+    if (!event.response && event.defaultPrevented) return undefined;
+    const variant = intent.product.variants.find((v) => v.id === intent.variantId);
+    const line = {
+      productId: intent.product.id,
+      variantId: intent.variantId,
+      quantity: intent.quantity,
+      title: variant && intent.product.variants.length > 1 ? `${intent.product.title} — ${variant.title}` : intent.product.title,
+      unitPrice: variant?.price ?? intent.product.price,
+    };
+    const response = event.response;
+    const result = await cart.add(line, response ? { via: () => response } : {});
+    this.#announce(this.#localizer.t('addedToCart', { title: intent.product.title }));
+    return result;
+  }
+
+  /** Changes a cart line's quantity (0 removes it) as the cart's buttons do: fires `nm-update-cart`, then the page's answer or the adapter. */
+  async updateCart(line: CartLine, quantity: number): Promise<Cart | undefined> {
+    const cart = this.#requireCart('updateCart');
+    const event = new NmUpdateCartEvent({ line, quantity });
+    this.dispatchEvent(event);
+    if (!event.response && event.defaultPrevented) return undefined;
+    const response = event.response;
+    const options = response ? { via: () => response } : {};
+    return quantity === 0 ? cart.remove(line.id, options) : cart.update(line.id, quantity, options);
+  }
+
+  /**
+   * Checks out as the viewer's confirmation does: fires `nm-checkout`, then the page's answer or
+   * the adapter, and shows the result (the order, or the way to payment) in the sheet.
+   */
+  async checkout(request: CheckoutRequest): Promise<CheckoutResult | undefined> {
+    const cart = this.#requireCart('checkout');
+    const event = new NmCheckoutEvent(request);
+    this.dispatchEvent(event);
+    if (!event.response && event.defaultPrevented) return undefined;
+    const response = event.response;
+    const sheet = this._sheet ?? { intent: null, reservation: null, result: null, busy: false, error: null };
+    this._cartOpen = false;
+    this._sheet = { ...sheet, busy: true, error: null };
+    try {
+      const result = await cart.checkout(request, response ? { via: () => response } : {});
+      this._sheet = { ...sheet, busy: false, result, error: null };
+      if (result.kind === 'order') this.#announce(this.#localizer.t('orderPlaced'));
+      return result;
+    } catch (error) {
+      this._sheet = sheet.intent ? { ...sheet, busy: false, error } : null;
+      if (!sheet.intent) this._cartOpen = true;
+      throw error;
+    }
+  }
+
+  /**
+   * "Buy now": fires `nm-buy-now`; unless the page cancels it, holds flash-sale units first
+   * (`nm-reserve`) when the product is in a live sale, then opens the sheet to confirm.
+   */
+  async buyNow(intent: PurchaseIntent): Promise<void> {
+    const event = new NmBuyNowEvent(intent);
+    this.dispatchEvent(event);
+    if (event.defaultPrevented) return;
+    const sale = intent.saleId ? this._state?.sales.find((s) => s.id === intent.saleId && s.status === 'live') : undefined;
+    this._sheet = { intent, reservation: null, result: null, busy: Boolean(sale), error: null };
+    if (!sale) return;
+    const reserve = new NmReserveEvent({ sale, product: intent.product, quantity: intent.quantity });
+    this.dispatchEvent(reserve);
+    if (!reserve.response && reserve.defaultPrevented) {
+      this._sheet = null;
+      return;
+    }
+    const client = this.#client;
+    try {
+      const reservation: Reservation = reserve.response
+        ? await reserve.response
+        : await client!.reserve(this.show!, { saleId: sale.id, quantity: intent.quantity });
+      if (this._sheet?.intent === intent) this._sheet = { ...this._sheet, reservation, busy: false };
+    } catch (error) {
+      if (this._sheet?.intent === intent) this._sheet = { ...this._sheet, busy: false, error };
+    }
+  }
+
   /** Derives what the next render needs from changed properties. */
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('locale') || changed.has('labels') || !this.hasUpdated) {
       const lang = this.locale || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
+      this.#lang = lang;
       this.#localizer = new Localizer(lang, this.labels);
+      // Other languages than English load on demand: draw again in the viewer's once it is here.
+      if (!hasCatalogue(lang)) {
+        void loadCatalogue(lang).then(() => {
+          if (this.#lang !== lang) return;
+          this.#localizer = new Localizer(lang, this.labels);
+          this.requestUpdate();
+        }, (error: unknown) => console.warn(`<nm-player>: the "${lang}" messages could not be loaded; showing English.`, error));
+      }
     }
     if (this.hasUpdated && (changed.has('api') || changed.has('show') || changed.has('client'))) this.#join();
+    else if (this.hasUpdated && (changed.has('commerce') || changed.has('commerceTimeout'))) this.#makeCart();
   }
 
   /** Keeps the video in step with the rendered state. */
@@ -290,6 +461,12 @@ export class NmPlayer extends LitElement {
         aria-label=${label}
         lang=${l.locale}
         dir=${l.dir}
+        @nm-add-to-cart=${this.#onAddToCart}
+        @nm-buy-now=${this.#onBuyNow}
+        @nm-sheet-confirm=${this.#onSheetConfirm}
+        @nm-sheet-pay=${this.#onSheetPay}
+        @nm-sheet-close=${this.#onSheetClose}
+        @nm-cart-close=${this.#onCartClose}
       >
         <div class="stage" part="stage">
           <video
@@ -307,13 +484,15 @@ export class NmPlayer extends LitElement {
                 part="drawer"
                 .mode=${side ? 'panel' : 'modal'}
                 .open=${side || this._drawerOpen}
-                .products=${state.products}
+                .products=${this.#products(state)}
                 .sales=${state.sales}
+                .now=${this.#serverNow}
                 .localizer=${l}
                 @nm-drawer-toggle=${this.#drawerToggled}
               ></nm-product-drawer>
             </div>`
           : nothing}
+        ${state ? this.#commerceUi() : nothing}
         <div class="visually-hidden" role="status" aria-live="polite">${this._announcement}</div>
       </section>
     `;
@@ -416,6 +595,7 @@ export class NmPlayer extends LitElement {
     if (this.#video.source && (status === 'loading' || status === 'buffering')) {
       parts.push(html`<div class="spinner" part="spinner" role="img" aria-label=${l.t('buffering')}></div>`);
     }
+    parts.push(this.#notice());
     if (this.#video.autoplayMuted && this.video?.muted) {
       parts.push(html`<button class="unmute" part="unmute" @click=${() => this.#video.setMuted(false)}>${icons.soundOn} ${l.t('tapToUnmute')}</button>`);
     }
@@ -426,7 +606,8 @@ export class NmPlayer extends LitElement {
     if (!state) return nothing;
     const l = this.#localizer;
     const video = this.video;
-    const pinned = state.show.status === 'live' || state.show.status === 'paused' ? this.pinnedProduct : null;
+    const shown = state.show.status === 'live' || state.show.status === 'paused' ? this.pinnedProduct : null;
+    const pinned = shown ? (this.#products(state).find((p) => p.id === shown.id) ?? shown) : null;
     const sale = pinned ? state.sales.find((s) => s.productId === pinned.id && s.status !== 'ended') : undefined;
     const playing = this.#video.status === 'playing' || this.#video.status === 'buffering';
     const pip = typeof document !== 'undefined' && document.pictureInPictureEnabled && video && !video.disablePictureInPicture;
@@ -436,7 +617,7 @@ export class NmPlayer extends LitElement {
       ${pinned && !this.mini
         ? html`<div class="pinned" part="pinned">
             <p class="pinned-label">${l.t('nowShowing')}</p>
-            <nm-product-card compact heading-level="2" .product=${pinned} .sale=${sale} .localizer=${l}></nm-product-card>
+            <nm-product-card compact heading-level="2" .product=${pinned} .sale=${sale} .now=${this.#serverNow} .localizer=${l}></nm-product-card>
           </div>`
         : nothing}
       <div class="controls" part="controls">
@@ -457,6 +638,7 @@ export class NmPlayer extends LitElement {
           ? html`<button class="icon" part="control" aria-label=${l.t('pictureInPicture')} @click=${this.#pictureInPicture}>${icons.pictureInPicture}</button>`
           : nothing}
         <span class="spacer"></span>
+        ${this.#cartButton()}
         ${!side && !this.mini && state.products.length > 0
           ? html`<button
               class="products-button"
@@ -471,6 +653,100 @@ export class NmPlayer extends LitElement {
       </div>
     </div>`;
   }
+
+  #commerceUi() {
+    const l = this.#localizer;
+    const sheet = this._sheet;
+    return html`
+      <nm-cart part="cart" mode="modal" .open=${this._cartOpen} .state=${this._cart} .localizer=${l}></nm-cart>
+      <nm-buy-sheet
+        part="sheet"
+        .open=${sheet !== null}
+        .intent=${sheet?.intent ?? null}
+        .reservation=${sheet?.reservation ?? null}
+        .result=${sheet?.result ?? null}
+        .busy=${sheet?.busy ?? false}
+        .error=${sheet?.error ?? null}
+        .now=${this.#serverNow}
+        .localizer=${l}
+      ></nm-buy-sheet>
+    `;
+  }
+
+  /** A failed add or change, over the video while the cart is closed (a failed load is not the viewer's doing). */
+  #notice() {
+    const problem = this._cart?.error;
+    if (!problem || problem.action === 'load' || this._cartOpen || this._sheet) return nothing;
+    const l = this.#localizer;
+    return html`<div class="notice" part="notice" role="alert">
+      <span>${problemText(l, problem.error)}</span>
+      <button class="icon" aria-label=${l.t('dismiss')} @click=${() => this.#cart?.clearError()}>${icons.close}</button>
+    </div>`;
+  }
+
+  #cartButton() {
+    const lines = this._cart?.cart?.lines ?? [];
+    if (lines.length === 0 || this.mini) return nothing;
+    const count = lines.reduce((sum, line) => sum + line.quantity, 0);
+    return html`<button class="products-button" part="cart-button" aria-haspopup="dialog" aria-expanded=${String(this._cartOpen)} @click=${this.#openCart}>
+      ${icons.cart} ${this.#localizer.plural('cartButton', count)}
+    </button>`;
+  }
+
+  /** The show's products with the merchant's catalogue data (`hydrateProducts`) merged over them. */
+  #products(state: ShowState): readonly Product[] {
+    const adapter = this.#cart && (this.commerce ?? this.#client?.commerce);
+    if (!adapter?.hydrateProducts) return state.products;
+    const memo = this.#hydrated;
+    if (memo?.from === state.products) return memo.to;
+    const patches = memo?.patches ?? [];
+    const merged = mergeProducts(state.products, patches);
+    this.#hydrated = { from: state.products, patches, to: merged.products };
+    // Ask the merchant's catalogue for these products (again when they change); merge when it answers.
+    const asked = state.products;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.commerceTimeout);
+    adapter
+      .hydrateProducts(asked, { showId: this.show ?? '', signal: controller.signal, idempotencyKey: crypto.randomUUID() })
+      .then((fresh) => {
+        if (this._state?.products !== asked) return;
+        const next = mergeProducts(asked, fresh);
+        for (const problem of next.problems) console.warn(`<nm-player>: ${problem}`);
+        this.#hydrated = { from: asked, patches: fresh, to: next.products };
+        this.requestUpdate();
+      })
+      .catch((error: unknown) => console.warn('<nm-player>: hydrateProducts failed; showing the show\'s own product data.', error))
+      .finally(() => clearTimeout(timer));
+    return merged.products;
+  }
+
+  #requireCart(method: string): ShowCart {
+    if (!this.#cart) throw new Error(`<nm-player>.${method}(): the player has not joined a show yet; set \`api\` (or \`client\`) and \`show\` first.`);
+    return this.#cart;
+  }
+
+  /** Makes the cart for the joined show through the current checkout hooks. */
+  #makeCart(): void {
+    this.#cartOff?.();
+    this.#cart?.dispose();
+    this.#cart = null;
+    this._cart = null;
+    this.#hydrated = null;
+    const client = this.#client;
+    if (!client || !this.show) return;
+    const cart = new ShowCart({
+      adapter: this.commerce ?? client.commerce,
+      showId: this.show,
+      timeoutMs: this.commerceTimeout > 0 ? this.commerceTimeout : undefined,
+      scope: `${client.baseUrl.href}|${this.show}`,
+    });
+    this.#cart = cart;
+    this._cart = cart.state;
+    this.#cartOff = cart.subscribe((state) => (this._cart = state));
+    if (this._state) void cart.refresh().catch(() => undefined);
+  }
+
+  #serverNow = (): number => this.#room?.serverNow() ?? Date.now();
 
   // --- The room -----------------------------------------------------------------------------------
 
@@ -491,6 +767,8 @@ export class NmPlayer extends LitElement {
     this._connection = 'connecting';
     const room = client.join(this.show);
     this.#room = room;
+    this.#client = client;
+    this.#makeCart();
     this.#offs.push(
       room.subscribe((state) => this.#setState(state)),
       room.on('status', (status) => {
@@ -513,6 +791,9 @@ export class NmPlayer extends LitElement {
         this.#pins.reset(state.pinned);
         this.#setState(state);
         this.#advancePins();
+        // The shopping elements and the cart, once the video has been asked for.
+        void import('./shop-elements.js');
+        void this.#cart?.refresh().catch(() => undefined);
       },
       (error: unknown) => {
         if (room === this.#room) this._failed = error instanceof Error ? error.message : String(error);
@@ -524,6 +805,13 @@ export class NmPlayer extends LitElement {
     for (const off of this.#offs.splice(0)) off();
     this.#room?.close();
     this.#room = null;
+    this.#cartOff?.();
+    this.#cart?.dispose();
+    this.#cart = null;
+    this.#client = null;
+    this._cart = null;
+    this._cartOpen = false;
+    this._sheet = null;
     this.#video.destroy();
     clearInterval(this.#clock);
     this.#clock = undefined;
@@ -620,6 +908,61 @@ export class NmPlayer extends LitElement {
     // Re-announcing the same words needs a change in the live region.
     this._announcement = this._announcement === text ? `${text}\u00a0` : text;
   }
+
+  /** A card's "add to cart": the player answers it as its own event, after the page's listeners. */
+  #onAddToCart = (event: NmAddToCartEvent): void => {
+    event.stopPropagation();
+    this.addToCart(event.detail).catch(() => undefined);
+  };
+
+  #onBuyNow = (event: NmBuyNowEvent): void => {
+    event.stopPropagation();
+    void this.buyNow(event.detail);
+  };
+
+  #onSheetConfirm = (event: Event): void => {
+    event.stopPropagation();
+    const sheet = this._sheet;
+    if (!sheet?.intent || sheet.busy) return;
+    const { intent, reservation } = sheet;
+    const request: CheckoutRequest = reservation
+      ? { source: 'reservation', reservationId: reservation.id }
+      : { source: 'items', lines: [{ productId: intent.product.id, variantId: intent.variantId, quantity: intent.quantity }] };
+    this.checkout(request).catch(() => undefined);
+  };
+
+  #onSheetPay = (event: Event): void => {
+    event.stopPropagation();
+    const result = this._sheet?.result;
+    const url = result?.kind === 'redirect' ? safeUrl(result.url) : undefined;
+    if (url) window.open(url, '_blank', 'noopener');
+    this._sheet = null;
+  };
+
+  #onSheetClose = (event: Event): void => {
+    event.stopPropagation();
+    const sheet = this._sheet;
+    this._sheet = null;
+    // Units held and not bought go back to the sale for everyone else.
+    if (sheet?.reservation?.status === 'held' && !sheet.result && this.#client && this.show) {
+      void this.#client.releaseReservation(this.show, sheet.reservation.id).catch(() => undefined);
+    }
+  };
+
+  #onCartClose = (event: Event): void => {
+    event.stopPropagation();
+    this._cartOpen = false;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('[part="cart-button"]')?.focus());
+  };
+
+  #openCart = (): void => {
+    this._cartOpen = true;
+  };
+
+  /** The page said its cart changed (`nm-cart-changed` on the player or anywhere in the document). */
+  #cartChanged = (): void => {
+    void this.#cart?.refresh().catch(() => undefined);
+  };
 
   #drawerToggled = (event: NmDrawerToggleEvent): void => {
     if (!event.detail.open) this.closeProducts();

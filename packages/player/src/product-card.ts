@@ -27,7 +27,8 @@ const FEW_LEFT = 10;
  * @csspart title - the product title
  * @csspart price - the current price
  * @csspart compare-at - the regular price, struck through
- * @csspart sale - the flash-sale line
+ * @csspart sale - the flash-sale line (units left, time left, per-buyer limit)
+ * @csspart stock-bar - the flash sale's units left, as a bar
  * @csspart variant-select - the variant picker
  * @csspart availability - in stock, few left or sold out
  * @csspart delivery - the delivery promise
@@ -128,6 +129,14 @@ export class NmProductCard extends LitElement {
         color: var(--_accent);
         font-weight: 600;
       }
+      div.sale {
+        display: grid;
+        gap: 2px;
+      }
+      meter {
+        inline-size: 100%;
+        block-size: 8px;
+      }
       .sold-out {
         color: var(--_accent);
         font-weight: 600;
@@ -168,6 +177,7 @@ export class NmProductCard extends LitElement {
   static override properties = {
     product: { attribute: false },
     sale: { attribute: false },
+    now: { attribute: false },
     localizer: { attribute: false },
     compact: { type: Boolean, reflect: true },
     headingLevel: { type: Number, attribute: 'heading-level' },
@@ -178,6 +188,8 @@ export class NmProductCard extends LitElement {
   declare product: Product | undefined;
   /** The flash sale the product is in, if any (its price and units left are shown while it is live). */
   declare sale: FlashSale | undefined;
+  /** The server's time now, for the sale countdown (the player passes the room's; default `Date.now`). */
+  declare now: () => number;
   /** Messages and formats (the player passes its own; standalone cards read the page's `lang`). */
   declare localizer: Localizer;
   /** A smaller card without description lines: the pinned product over the video. */
@@ -191,6 +203,7 @@ export class NmProductCard extends LitElement {
     super();
     this.product = undefined;
     this.sale = undefined;
+    this.now = Date.now;
     this.localizer = new Localizer(typeof document === 'undefined' ? 'en' : document.documentElement.lang || 'en');
     this.compact = false;
     this.headingLevel = 3;
@@ -245,12 +258,14 @@ export class NmProductCard extends LitElement {
                   >`
               : html`<span class="price" part="price">${l.money(price)}</span>`}
           </p>
-          ${onSale ? html`<p class="small sale" part="sale">${l.t('flashSale')} · ${l.plural('unitsLeft', this.sale!.unitsLeft)}</p>` : nothing}
+          ${onSale ? this.#saleLine(this.sale!) : this.#upcoming(variant)}
           ${product.variants.length > 1 ? this.#picker(product, variant) : nothing}
           <p class="small ${available ? (onSale ? 'detail' : '') : 'sold-out'}" part="availability">${this.#availability(variant, available)}</p>
           ${this.#delivery(product)} ${this.#badges(product)}
           <div class="actions" part="actions">
-            <button class="primary" part="add-to-cart" ?disabled=${!available} @click=${this.#addToCart}>${l.t('addToCart')}</button>
+            ${onSale
+              ? nothing
+              : html`<button class="primary" part="add-to-cart" ?disabled=${!available} @click=${this.#addToCart}>${l.t('addToCart')}</button>`}
             <button class="secondary" part="buy-now" ?disabled=${!available} @click=${this.#buyNow}>${l.t('buyNow')}</button>
           </div>
         </div>
@@ -267,6 +282,30 @@ export class NmProductCard extends LitElement {
       default:
         return html`<h3>${content}</h3>`;
     }
+  }
+
+  /** A live sale: units left as a bar, the per-buyer limit, and the time left (flash-sale units are bought through "buy now", which holds them). */
+  #saleLine(sale: FlashSale) {
+    const l = this.localizer;
+    return html`<div class="small sale" part="sale">
+      <p class="small sale">${l.t('flashSale')} · ${sale.unitsLeft === 0 ? l.t('soldOut') : l.plural('unitsLeft', sale.unitsLeft)}</p>
+      <meter part="stock-bar" min="0" max=${sale.units} value=${sale.unitsLeft} aria-label=${l.plural('unitsLeft', sale.unitsLeft)}></meter>
+      <p class="small">
+        <nm-countdown .until=${sale.endsAt} .now=${this.now} .localizer=${l}></nm-countdown>
+        · ${l.plural('limitPerBuyer', sale.limitPerBuyer)}
+      </p>
+    </div>`;
+  }
+
+  /** A sale of this variant that has not started: when it starts. */
+  #upcoming(variant: Variant | undefined) {
+    const sale = this.sale;
+    if (sale?.status !== 'scheduled' || sale.variantId !== variant?.id) return nothing;
+    const l = this.localizer;
+    return html`<p class="small sale" part="sale">
+      ${l.t('flashSale')} · ${l.money(sale.price)} ·
+      <nm-countdown message="saleStartsIn" .until=${sale.startsAt} .now=${this.now} .localizer=${l}></nm-countdown>
+    </p>`;
   }
 
   #picker(product: Product, variant: Variant | undefined) {

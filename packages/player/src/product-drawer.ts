@@ -102,6 +102,7 @@ export class NmProductDrawer extends LitElement {
     mode: { reflect: true },
     products: { attribute: false },
     sales: { attribute: false },
+    now: { attribute: false },
     localizer: { attribute: false },
   };
 
@@ -113,6 +114,8 @@ export class NmProductDrawer extends LitElement {
   declare products: readonly Product[];
   /** The show's flash sales (a product in a live sale shows its sale price). */
   declare sales: readonly FlashSale[];
+  /** The server's time now, for sale countdowns (default `Date.now`). */
+  declare now: () => number;
   /** Messages and formats. */
   declare localizer: Localizer;
 
@@ -122,6 +125,7 @@ export class NmProductDrawer extends LitElement {
     this.mode = 'modal';
     this.products = [];
     this.sales = [];
+    this.now = Date.now;
     this.localizer = new Localizer(typeof document === 'undefined' ? 'en' : document.documentElement.lang || 'en');
   }
 
@@ -161,6 +165,7 @@ export class NmProductDrawer extends LitElement {
               <nm-product-card
                 .product=${product}
                 .sale=${this.sales.find((s) => s.productId === product.id && s.status !== 'ended')}
+                .now=${this.now}
                 .localizer=${l}
               ></nm-product-card>
             </li>`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogueFor, en, Localizer, showToIcs, icsFileName } from '@nightmarket/player';
+import { catalogueFor, en, hasCatalogue, loadCatalogue, Localizer, showToIcs, icsFileName } from '@nightmarket/player';
 import { ko } from '../src/i18n/ko.js';
 import { pt } from '../src/i18n/pt.js';
 import { zhCN } from '../src/i18n/zh-cn.js';
@@ -40,6 +40,14 @@ describe('Localizer', () => {
     expect(l.plural('products', 12_480)).toBe('12,480 products');
     expect(l.t('hostedBy', { host: '<b>Lin</b>' })).toBe('Hosted by <b>Lin</b>');
     expect(l.t('addToCart')).toBe('Add to bag');
+  });
+
+  it('loads a language on demand: English until then, the language after', async () => {
+    expect(hasCatalogue('ko-KR')).toBe(false);
+    expect(new Localizer('ko-KR').t('addToCart')).toBe('Add to cart');
+    await Promise.all([loadCatalogue('ko-KR'), loadCatalogue('zh-CN'), loadCatalogue('pt-BR'), loadCatalogue('en-GB')]);
+    expect(hasCatalogue('ko')).toBe(true);
+    expect(new Localizer('ko-KR').t('addToCart')).toBe('장바구니 담기');
     expect(new Localizer('zh-CN').plural('products', 3)).toBe('3 件商品');
     expect(new Localizer('pt').plural('fewLeft', 1)).toBe('Só resta 1');
   });

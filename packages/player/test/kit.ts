@@ -21,6 +21,8 @@ export function useKit(): void {
     await worker.start({ quiet: true, onUnhandledRequest: 'bypass' });
   });
   beforeEach(() => {
+    // Carts are kept across reloads in localStorage: every test starts with none.
+    localStorage.clear();
     // Viewer counting off: its events would race the assertions.
     backend = createTestBackend({ baseUrl: BASE, engine: { countViewers: false } });
     worker.use(...backend.handlers);
@@ -42,9 +44,18 @@ export function streamUrl(fault?: string): string {
   return new URL(`/streams/${fault ? `fault-${fault}-` : 'player-'}${++streams}-${Date.now()}/live.m3u8`, location.href).href;
 }
 
-/** Adds `<nm-player>` for `show` with `attributes` (in `parent`, default the body); removed after the test. */
-export function addPlayer(show: ShowDirector, attributes: Record<string, string>, parent: Element = document.body): NmPlayer {
+/**
+ * Adds `<nm-player>` for `show` with `attributes` (in `parent`, default the body); removed after
+ * the test. `properties` are set before it joins (e.g. a `client` signed in as a viewer).
+ */
+export function addPlayer(
+  show: ShowDirector,
+  attributes: Record<string, string>,
+  parent: Element = document.body,
+  properties: Partial<Pick<NmPlayer, 'client' | 'commerce' | 'commerceTimeout'>> = {},
+): NmPlayer {
   const player = document.createElement('nm-player');
+  Object.assign(player, properties);
   for (const [name, value] of Object.entries({ api: BASE, show: show.id, ...attributes })) player.setAttribute(name, value);
   parent.append(player);
   players.push(player);

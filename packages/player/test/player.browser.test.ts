@@ -189,15 +189,15 @@ describe('<nm-player>: locale', () => {
     const price = (locale: string) => new Intl.NumberFormat(locale, { style: 'currency', currency: product.price.currency }).format(0).replace(/[\d.,\s\u00a0]/g, '');
     expect(part(player, 'products-button')!.textContent).to.match(/products/);
 
+    // Languages other than English load on demand, then the player draws again.
     player.locale = 'zh-CN';
-    await player.updateComplete;
-    expect(part(player, 'products-button')!.textContent).to.match(/\d+ 件商品/);
+    await until(() => /\d+ 件商品/.test(part(player, 'products-button')!.textContent!), 'the Chinese messages');
     const card = await firstCard(player);
     expect(card.shadowRoot!.querySelector('[part~="add-to-cart"]')!.textContent).to.equal('加入购物车');
     expect(card.shadowRoot!.querySelector('[part~="price"]')!.textContent).to.contain(price('zh-CN'));
 
     player.locale = 'pt-BR';
-    await player.updateComplete;
+    await until(() => /\d+ produtos/.test(part(player, 'products-button')!.textContent!), 'the Portuguese messages');
     await player.shadowRoot!.querySelector('nm-product-drawer')!.updateComplete;
     await card.updateComplete;
     expect(part(player, 'products-button')!.textContent).to.match(/\d+ produtos/);
@@ -226,8 +226,7 @@ describe('<nm-player>: locale', () => {
     document.body.append(wrapper);
     const player = addPlayer(director, { layout: 'overlay' }, wrapper);
     await until(() => player.state !== null, 'the snapshot');
-    await player.updateComplete;
-    expect(part(player, 'products-button')!.textContent).to.match(/상품 \d+개/);
+    await until(() => /상품 \d+개/.test(part(player, 'products-button')?.textContent ?? ''), 'the Korean messages');
     wrapper.remove();
   });
 });

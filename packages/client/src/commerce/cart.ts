@@ -138,6 +138,8 @@ export class ShowCart {
   #state: CartState = NO_STATE;
   #queue: Promise<unknown> = Promise.resolve();
   #refreshing: Promise<Cart> | null = null;
+  /** Counts confirmed carts, so a load that started before a change cannot overwrite its answer. */
+  #version = 0;
   #disposed = false;
 
   constructor(options: ShowCartOptions) {
@@ -181,11 +183,13 @@ export class ShowCart {
   refresh(): Promise<Cart> {
     if (this.#refreshing) return this.#refreshing;
     this.#set({ loading: true });
+    const version = this.#version;
     const run = this.#call('getCart', (ctx) => this.#adapter.getCart(ctx), newKey())
       .then(
         (cart) => {
-          this.#confirm(cart, { loading: false });
-          return cart;
+          if (version === this.#version) this.#confirm(cart, { loading: false });
+          else this.#set({ loading: false });
+          return this.#state.confirmed ?? cart;
         },
         (error: unknown) => {
           this.#set({ loading: false, error: problem('load', error) });
@@ -318,6 +322,7 @@ export class ShowCart {
   }
 
   #confirm(cart: Cart, patch: Partial<CartState>): void {
+    this.#version++;
     this.#set({ ...patch, confirmed: cart, error: null });
     this.#write(cart);
     this.#channel?.postMessage(cart);
@@ -326,7 +331,9 @@ export class ShowCart {
   #set(patch: Partial<CartState>): void {
     if (this.#disposed) return;
     const next = { ...this.#state, ...patch };
-    const base = next.confirmed;
+    // Before the first load, changes show over an empty cart in their own currency.
+    const priced = next.pending.find((p): p is Extract<CartIntent, { kind: 'add' }> => p.kind === 'add' && p.line.unitPrice !== undefined);
+    const base = next.confirmed ?? (priced ? { lines: [], subtotal: { amount: 0, currency: priced.line.unitPrice!.currency }, updatedAt: 0 } : null);
     next.cart = base ? next.pending.reduce(applyCartIntent, base) : null;
     this.#state = next;
     for (const listener of this.#listeners) listener(next);

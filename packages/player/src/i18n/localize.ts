@@ -3,16 +3,43 @@
  * numbers, durations and dates, all through `Intl` for the viewer's locale.
  */
 import type { Money } from '@nightmarket/client';
-import { ko } from './ko.js';
 import { en, type Messages, type PluralMessage } from './messages.js';
-import { pt } from './pt.js';
-import { zhCN } from './zh-cn.js';
-import { zhTW } from './zh-tw.js';
 
 /** Locales the player has a catalogue for. Any other locale formats with `Intl` and reads English. */
 export type CatalogueLocale = 'en' | 'zh-CN' | 'zh-TW' | 'pt' | 'ko';
 
-const CATALOGUES: Readonly<Record<CatalogueLocale, Messages>> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW, pt, ko };
+/**
+ * Catalogues other than English load on demand (a viewer downloads one language, not five):
+ * {@link loadCatalogue} fetches one, and Localizers made after that read it.
+ */
+const IMPORTS: Readonly<Record<Exclude<CatalogueLocale, 'en'>, () => Promise<Messages>>> = {
+  'zh-CN': () => import('./zh-cn.js').then((m) => m.zhCN),
+  'zh-TW': () => import('./zh-tw.js').then((m) => m.zhTW),
+  pt: () => import('./pt.js').then((m) => m.pt),
+  ko: () => import('./ko.js').then((m) => m.ko),
+};
+const LOADED = new Map<CatalogueLocale, Messages>([['en', en]]);
+const LOADING = new Map<CatalogueLocale, Promise<void>>();
+
+/**
+ * Loads the catalogue a locale reads (see {@link catalogueFor}); resolves at once when it is
+ * already loaded. Localizers made before it resolves read English.
+ */
+export function loadCatalogue(locale: string): Promise<void> {
+  const catalogue = catalogueFor(locale);
+  if (catalogue === 'en' || LOADED.has(catalogue)) return Promise.resolve();
+  let loading = LOADING.get(catalogue);
+  if (!loading) {
+    loading = IMPORTS[catalogue]().then((messages) => void LOADED.set(catalogue, messages));
+    LOADING.set(catalogue, loading);
+  }
+  return loading;
+}
+
+/** Whether the catalogue a locale reads is loaded (English always is). */
+export function hasCatalogue(locale: string): boolean {
+  return LOADED.has(catalogueFor(locale));
+}
 
 /** Keys of messages with plural forms. */
 export type PluralKey = { [K in keyof Messages]: Messages[K] extends PluralMessage ? K : never }[keyof Messages];
@@ -71,7 +98,7 @@ export class Localizer {
   constructor(locale: string, overrides: Partial<Messages> = {}) {
     this.locale = canonical(locale);
     this.catalogue = catalogueFor(this.locale);
-    this.#messages = { ...CATALOGUES[this.catalogue], ...overrides };
+    this.#messages = { ...(LOADED.get(this.catalogue) ?? en), ...overrides };
     this.#plural = new Intl.PluralRules(this.locale);
     this.#number = new Intl.NumberFormat(this.locale);
     const info = new Intl.Locale(this.locale) as Intl.Locale & { textInfo?: { direction?: string }; getTextInfo?: () => { direction?: string } };

@@ -121,6 +121,68 @@ export interface Messages {
   readonly saleStartsIn: string;
   /** Mini-player: button that returns to the full player. */
   readonly expand: string;
+  /** Cart button. `{count}`: units in the cart. */
+  readonly cartButton: PluralMessage;
+  /** Heading of the cart. */
+  readonly cartTitle: string;
+  /** An empty cart. */
+  readonly cartEmpty: string;
+  /** Subtotal label. */
+  readonly subtotal: string;
+  /** Checkout button of the cart. */
+  readonly checkout: string;
+  /** Quantity of a cart line. `{title}`: line title. */
+  readonly quantityOf: string;
+  /** Button that lowers a line's quantity. `{title}`: line title. */
+  readonly decrease: string;
+  /** Button that raises a line's quantity. `{title}`: line title. */
+  readonly increase: string;
+  /** Button that removes a line. `{title}`: line title. */
+  readonly removeLine: string;
+  /** Announced when a product was added. `{title}`: product title. */
+  readonly addedToCart: string;
+  /** Shown while a change or checkout is in flight. */
+  readonly working: string;
+  /** Button that hides an error message. */
+  readonly dismiss: string;
+  /** Heading of the buy-now sheet. */
+  readonly orderSummary: string;
+  /** Quantity label. */
+  readonly quantity: string;
+  /** Total label. */
+  readonly total: string;
+  /** Button that places the order. */
+  readonly placeOrder: string;
+  /** Heading once the order is placed. */
+  readonly orderPlaced: string;
+  /** Order reference. `{id}`: order id. */
+  readonly orderNumber: string;
+  /** Button that opens the merchant's payment page. */
+  readonly continueToPayment: string;
+  /** Note under that button. */
+  readonly paymentNote: string;
+  /** A flash-sale hold. `{time}`: time left, formatted. */
+  readonly heldFor: string;
+  /** Most units one buyer may buy in a sale. `{count}`: units. */
+  readonly limitPerBuyer: PluralMessage;
+  /** A flash sale that has ended. */
+  readonly saleEnded: string;
+  /** Problem: the sale has no units left. */
+  readonly problemSoldOut: string;
+  /** Problem: the buyer reached the sale's limit. */
+  readonly problemLimit: string;
+  /** Problem: the sale has not started. */
+  readonly problemNotStarted: string;
+  /** Problem: the sale has ended. */
+  readonly problemEnded: string;
+  /** Problem: the flash-sale hold ran out. */
+  readonly problemHoldExpired: string;
+  /** Problem: the viewer must sign in. */
+  readonly problemSignIn: string;
+  /** Problem: the shop did not answer in time. */
+  readonly problemTimeout: string;
+  /** Problem: anything else. */
+  readonly problemOther: string;
 }
 
 /** English: the source catalogue and the fallback for any locale the player has no catalogue for. */
@@ -173,4 +235,35 @@ export const en: Messages = {
   unitsLeft: { one: '{count} left', other: '{count} left' },
   saleStartsIn: 'Sale starts in {time}',
   expand: 'Back to the show',
+  cartButton: { one: 'Cart, {count} item', other: 'Cart, {count} items' },
+  cartTitle: 'Your cart',
+  cartEmpty: 'Your cart is empty.',
+  subtotal: 'Subtotal',
+  checkout: 'Check out',
+  quantityOf: 'Quantity of {title}',
+  decrease: 'One fewer {title}',
+  increase: 'One more {title}',
+  removeLine: 'Remove {title}',
+  addedToCart: 'Added to your cart: {title}',
+  working: 'Working on it…',
+  dismiss: 'Dismiss',
+  orderSummary: 'Order summary',
+  quantity: 'Quantity',
+  total: 'Total',
+  placeOrder: 'Place order',
+  orderPlaced: 'Order placed',
+  orderNumber: 'Order {id}',
+  continueToPayment: 'Continue to payment',
+  paymentNote: 'Payment opens in a new tab; the show keeps playing here.',
+  heldFor: 'Held for you for {time}',
+  limitPerBuyer: { one: 'Limit {count} per buyer', other: 'Limit {count} per buyer' },
+  saleEnded: 'Sale ended',
+  problemSoldOut: 'Sold out: every unit of this sale is taken.',
+  problemLimit: 'You already have as many as one buyer may get in this sale.',
+  problemNotStarted: 'The sale has not started yet.',
+  problemEnded: 'The sale has ended.',
+  problemHoldExpired: 'Your hold ran out and the unit went back to the sale.',
+  problemSignIn: 'Please sign in to buy.',
+  problemTimeout: 'The shop did not answer in time. Nothing was changed; please try again.',
+  problemOther: 'That did not work. Please try again.',
 };
