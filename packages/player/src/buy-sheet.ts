@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { CheckoutResult, Money, Reservation } from '@nightmarket/client';
-import { problemText, syncDialog } from './commerce-text.js';
-import type { PurchaseIntent } from './events.js';
+import { presaleTerms, problemText, syncDialog } from './commerce-text.js';
+import type { DepositIntent, PurchaseIntent } from './events.js';
 import { Localizer } from './i18n/localize.js';
 import { icons } from './icons.js';
 import { safeUrl, sharedStyles } from './shared-styles.js';
@@ -133,6 +133,7 @@ export class NmBuySheet extends LitElement {
     open: { type: Boolean, reflect: true },
     intent: { attribute: false },
     reservation: { attribute: false },
+    deposit: { attribute: false },
     result: { attribute: false },
     busy: { type: Boolean },
     error: { attribute: false },
@@ -146,6 +147,8 @@ export class NmBuySheet extends LitElement {
   declare intent: PurchaseIntent | null;
   /** The flash-sale units held for this purchase, if any. */
   declare reservation: Reservation | null;
+  /** A presale deposit the viewer is about to pay (instead of `intent`). */
+  declare deposit: DepositIntent | null;
   /** What the checkout answered (null until then). */
   declare result: CheckoutResult | null;
   /** A reservation or checkout is in flight. */
@@ -162,6 +165,7 @@ export class NmBuySheet extends LitElement {
     this.open = false;
     this.intent = null;
     this.reservation = null;
+    this.deposit = null;
     this.result = null;
     this.busy = false;
     this.error = null;
@@ -181,14 +185,42 @@ export class NmBuySheet extends LitElement {
   protected override render() {
     const l = this.localizer;
     return html`<dialog part="dialog" aria-labelledby="heading" @cancel=${this.#cancel} @close=${this.#closed}>
-      ${this.open && (this.intent || this.result)
+      ${this.open && (this.intent || this.deposit || this.result)
         ? html`<header>
-              <h2 id="heading" part="heading">${this.result?.kind === 'order' ? l.t('orderPlaced') : l.t('orderSummary')}</h2>
+              <h2 id="heading" part="heading">${this.#heading()}</h2>
               <button class="close" part="close" aria-label=${l.t('close')} @click=${this.#close}>${icons.close}</button>
             </header>
-            ${this.result ? this.#result(this.result) : this.#summary()}`
+            ${this.result ? this.#result(this.result) : this.deposit ? this.#depositSummary(this.deposit) : this.#summary()}`
         : nothing}
     </dialog>`;
+  }
+
+  #heading(): string {
+    const l = this.localizer;
+    if (this.result?.kind === 'order') return this.result.order.kind === 'deposit' ? l.t('depositPaid') : l.t('orderPlaced');
+    return this.deposit ? l.t('presale') : l.t('orderSummary');
+  }
+
+  /** A presale's terms, shown before the viewer pays: deposit, balance and its window, refundability. */
+  #depositSummary(intent: DepositIntent) {
+    const l = this.localizer;
+    const { presale, product, quantity } = intent;
+    return html`
+      <dl part="summary">
+        <dt class="title">${product.title}</dt>
+        <dt>${l.t('quantity')}</dt>
+        <dd>${l.number(quantity)}</dd>
+        <dt class="total">${l.t('payDeposit')}</dt>
+        <dd class="total">${l.money({ ...presale.deposit, amount: presale.deposit.amount * quantity })}</dd>
+      </dl>
+      <p>${presaleTerms(l, presale)}</p>
+      <p class="muted" part="terms">
+        ${presale.refundable ? l.t('refundableTerms') : l.t('nonRefundableTerms', { until: l.dateTime(presale.balanceDueUntil) })}
+      </p>
+      ${this.error ? html`<p class="error" part="error" role="alert">${problemText(l, this.error)}</p>` : nothing}
+      <p class="muted" role="status">${this.busy ? l.t('working') : ''}</p>
+      <button class="primary wide" part="confirm" autofocus ?disabled=${this.busy} @click=${this.#confirm}>${l.t('payDeposit')}</button>
+    `;
   }
 
   #summary() {
@@ -234,6 +266,7 @@ export class NmBuySheet extends LitElement {
       return html`<div part="result" role="status">
         <p>${l.t('orderNumber', { id: order.id })}</p>
         <p class="row"><span>${l.t('total')}</span><strong>${l.money(order.total)}</strong></p>
+        ${order.presale ? html`<p class="muted">${presaleTerms(l, { ...order.presale, deposit: order.total })}</p>` : nothing}
         <button class="secondary wide" autofocus @click=${this.#close}>${l.t('close')}</button>
       </div>`;
     }
@@ -256,8 +289,9 @@ export class NmBuySheet extends LitElement {
     this.#close();
   };
 
-  #closed = (): void => {
-    if (this.open) this.#close();
+  #closed = (event: Event): void => {
+    // The dialog's close event comes a task later: ignore it when the dialog was opened again since.
+    if (this.open && !(event.target as HTMLDialogElement).open) this.#close();
   };
 
   #close = (): void => {

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { CartLine, CartState, CheckoutRequest, ShowCart } from '@nightmarket/client';
-import { problemText, syncDialog } from './commerce-text.js';
+import type { CartLine, CartState, CheckoutRequest, Order, ShowCart } from '@nightmarket/client';
+import { presaleTerms, problemText, syncDialog } from './commerce-text.js';
 import { Localizer } from './i18n/localize.js';
 import { icons } from './icons.js';
 import { sharedStyles } from './shared-styles.js';
@@ -13,6 +13,10 @@ export interface CartHost extends HTMLElement {
   updateCart(line: CartLine, quantity: number): Promise<unknown>;
   /** Checks out through the player's checkout hooks. */
   checkout(request: CheckoutRequest): Promise<unknown>;
+  /** Pays the balance of a presale deposit. */
+  payBalance(order: Order): Promise<unknown>;
+  /** Refunds a presale deposit. */
+  refundDeposit(order: Order): Promise<unknown>;
 }
 
 /**
@@ -41,6 +45,10 @@ export interface CartHost extends HTMLElement {
  * @csspart remove - a line's remove button
  * @csspart subtotal - the subtotal row
  * @csspart checkout - the checkout button
+ * @csspart deposits - the presale deposits
+ * @csspart deposit - one deposit receipt
+ * @csspart pay-balance - a deposit's "pay balance" button
+ * @csspart refund - a deposit's "refund" button
  *
  * @cssproperty [--nm-color-accent=#e11d48] - the checkout button
  * @cssproperty [--nm-color-surface=#ffffff] - background
@@ -89,7 +97,8 @@ export class NmCart extends LitElement {
         justify-content: space-between;
         gap: var(--_space);
       }
-      h2 {
+      h2,
+      h3 {
         margin: 0;
         font-size: 1.05em;
       }
@@ -166,6 +175,9 @@ export class NmCart extends LitElement {
     mode: { reflect: true },
     open: { type: Boolean, reflect: true },
     state: { attribute: false },
+    deposits: { attribute: false },
+    depositError: { attribute: false },
+    now: { attribute: false },
     localizer: { attribute: false },
   };
 
@@ -177,9 +189,16 @@ export class NmCart extends LitElement {
   declare open: boolean;
   /** The cart to draw (the player sets it; with `for`, it follows that player's cart). */
   declare state: CartState | null;
+  /** The viewer's presale deposits: receipts, with the balance payment and refund. */
+  declare deposits: readonly Order[];
+  /** Why the last balance payment or refund failed. */
+  declare depositError: string;
+  /** The server's time now (the balance window opens on it). */
+  declare now: () => number;
   /** Messages and formats (the player passes its own; standalone carts read the page's `lang`). */
   declare localizer: Localizer;
   #bound: { host: CartHost; cart: ShowCart | null; off: () => void } | undefined;
+  #windowTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -187,6 +206,9 @@ export class NmCart extends LitElement {
     this.mode = 'inline';
     this.open = false;
     this.state = null;
+    this.deposits = [];
+    this.depositError = '';
+    this.now = Date.now;
     this.localizer = new Localizer(typeof document === 'undefined' ? 'en' : document.documentElement.lang || 'en');
   }
 
@@ -199,6 +221,7 @@ export class NmCart extends LitElement {
   /** Stops following it. */
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.#windowTimer);
     this.#unbind();
   }
 
@@ -207,9 +230,13 @@ export class NmCart extends LitElement {
     if (changed.has('for') && this.hasUpdated) this.#bind();
   }
 
-  /** Keeps the native dialog in step with `open`, and focus inside it. */
+  /** Keeps the native dialog in step with `open`, focus inside it, and draws again when a balance window opens. */
   protected override updated(changed: PropertyValues<this>): void {
     syncDialog(this.renderRoot.querySelector('dialog'), this.mode === 'modal' && this.open);
+    clearTimeout(this.#windowTimer);
+    const now = this.now();
+    const opens = this.deposits.map((o) => o.presale?.balanceDueFrom ?? 0).filter((t) => t > now);
+    if (opens.length > 0) this.#windowTimer = setTimeout(() => this.requestUpdate(), Math.min(...opens) - now + 50);
     if (changed.has('open') && this.open) this.renderRoot.querySelector<HTMLButtonElement>('.close')?.focus();
   }
 
@@ -254,7 +281,39 @@ export class NmCart extends LitElement {
       >
         ${l.t('checkout')}
       </button>
+      ${this.deposits.length > 0 ? this.#deposits() : nothing}
     </section>`;
+  }
+
+  #deposits() {
+    const l = this.localizer;
+    const now = this.now();
+    return html`<h3>${l.t('depositsTitle')}</h3>
+      ${this.depositError ? html`<p class="error" part="error" role="alert">${this.depositError}</p>` : nothing}
+      <ul part="deposits">
+        ${this.deposits.map((order) => {
+          const p = order.presale;
+          const status = { 'deposit-paid': l.t('depositPaid'), paid: l.t('paidInFull'), refunded: l.t('refunded'), forfeited: l.t('forfeited'), confirmed: '' }[order.status];
+          const open = order.status === 'deposit-paid' && p !== undefined;
+          return html`<li part="deposit">
+            <span class="title">${order.lines.map((line) => line.title).join(', ')}</span>
+            <span>${l.money(order.total)}</span>
+            <span class="muted">${status}${p && open ? html` · ${presaleTerms(l, { ...p, deposit: order.total })}` : nothing}</span>
+            <span class="stepper">
+              ${open
+                ? html`<button class="primary" part="pay-balance" ?disabled=${now < p.balanceDueFrom || now > p.balanceDueUntil} @click=${() => this.#step('payBalance', order)}>
+                      ${l.t('payBalance')}
+                    </button>
+                    ${p.refundable ? html`<button class="secondary" part="refund" @click=${() => this.#step('refundDeposit', order)}>${l.t('refundDeposit')}</button>` : nothing}`
+                : nothing}
+            </span>
+          </li>`;
+        })}
+      </ul>`;
+  }
+
+  #step(action: 'payBalance' | 'refundDeposit', order: Order): void {
+    void this.#host()?.[action](order).catch(() => undefined);
   }
 
   #line(line: CartLine) {
@@ -299,11 +358,13 @@ export class NmCart extends LitElement {
       if (this.#bound) this.#bound.cart = cart;
     };
     host.addEventListener('nm-state-change', follow);
+    host.addEventListener('nm-shop-ready', follow);
     this.#bound = {
       host,
       cart: null,
       off: () => {
         host.removeEventListener('nm-state-change', follow);
+        host.removeEventListener('nm-shop-ready', follow);
         offCart();
       },
     };
@@ -332,8 +393,9 @@ export class NmCart extends LitElement {
     this.#close();
   };
 
-  #closed = (): void => {
-    if (this.open) this.#close();
+  #closed = (event: Event): void => {
+    // The dialog's close event comes a task later: ignore it when the dialog was opened again since.
+    if (this.open && !(event.target as HTMLDialogElement).open) this.#close();
   };
 
   #close = (): void => {

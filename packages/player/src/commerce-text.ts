@@ -2,7 +2,7 @@
  * What the commerce UI tells a viewer when something fails: protocol problems the player knows
  * in the viewer's language; a merchant hook's own message as it wrote it.
  */
-import { NightmarketError } from '@nightmarket/client';
+import { NightmarketError, type FlashSale, type Presale } from '@nightmarket/client';
 import type { Localizer, TextKey } from './i18n/localize.js';
 
 const PROBLEM_MESSAGES: Readonly<Record<string, TextKey>> = {
@@ -14,6 +14,9 @@ const PROBLEM_MESSAGES: Readonly<Record<string, TextKey>> = {
   'reservation-expired': 'problemHoldExpired',
   unauthorized: 'problemSignIn',
   'hook-timeout': 'problemTimeout',
+  'presale-closed': 'problemPresaleClosed',
+  'balance-not-due': 'problemBalanceNotDue',
+  'not-refundable': 'problemNotRefundable',
   network: 'problemOther',
   'invalid-response': 'problemOther',
   internal: 'problemOther',
@@ -33,4 +36,20 @@ export function syncDialog(dialog: HTMLDialogElement | null, open: boolean): voi
   if (!dialog) return;
   if (open && !dialog.open) dialog.showModal();
   else if (!open && dialog.open) dialog.close();
+}
+
+/** The sale a product card shows: the live one, else the next, else the last that ended. */
+export function saleOf(sales: readonly FlashSale[], productId: string): FlashSale | undefined {
+  const mine = sales.filter((s) => s.productId === productId);
+  return mine.find((s) => s.status === 'live') ?? mine.find((s) => s.status === 'scheduled') ?? mine.at(-1);
+}
+
+/** A presale's deposit, balance and balance window in one sentence. */
+export function presaleTerms(l: Localizer, presale: Pick<Presale, 'deposit' | 'balance' | 'balanceDueFrom' | 'balanceDueUntil'>): string {
+  return l.t('presaleTerms', {
+    deposit: l.money(presale.deposit),
+    balance: l.money(presale.balance),
+    from: l.dateTime(presale.balanceDueFrom),
+    until: l.dateTime(presale.balanceDueUntil),
+  });
 }

@@ -4,7 +4,7 @@
  * is typed. Request events bubble out of the shadow DOM (`composed`) and are cancelable: the
  * commerce layer (or the page) answers them; `preventDefault()` means "the page handled it".
  */
-import type { Cart, CartLine, CheckoutRequest, CheckoutResult, FlashSale, Product, Reservation, ShowState } from '@nightmarket/client';
+import type { Cart, CartLine, CheckoutRequest, CheckoutResult, FlashSale, Order, Presale, Product, Reservation, ShowState } from '@nightmarket/client';
 
 /** What a shopper asked to buy. */
 export interface PurchaseIntent {
@@ -24,6 +24,8 @@ export const EVENTS = {
   updateCart: 'nm-update-cart',
   checkout: 'nm-checkout',
   reserve: 'nm-reserve',
+  deposit: 'nm-deposit',
+  depositOffer: 'nm-deposit-offer',
   cartChanged: 'nm-cart-changed',
   buyNow: 'nm-buy-now',
   productClick: 'nm-product-click',
@@ -146,6 +148,46 @@ export class NmReserveEvent extends NmRequestEvent<ReserveIntent, Reservation> {
   }
 }
 
+/** What a shopper wants to put a deposit on. */
+export interface DepositIntent {
+  /** The presale. */
+  readonly presale: Presale;
+  /** Its product. */
+  readonly product: Product;
+  /** Units. */
+  readonly quantity: number;
+}
+
+/**
+ * A shopper confirmed a presale deposit (after reading its terms). Cancelable; respond with the
+ * deposit order.
+ */
+export class NmDepositEvent extends NmRequestEvent<DepositIntent, Order> {
+  /** The event's name. */
+  static readonly type = EVENTS.deposit;
+  /** @param detail - the presale and the units */
+  constructor(detail: DepositIntent) {
+    super(NmDepositEvent.type, detail);
+  }
+}
+
+/**
+ * A shopper asked to put a deposit on a presale product (the card's button): the player shows
+ * the presale's terms, and fires `nm-deposit` when the shopper confirms. Fired by
+ * `<nm-product-card>`; bubbles.
+ */
+export class NmDepositOfferEvent extends Event {
+  /** The event's name. */
+  static readonly type = EVENTS.depositOffer;
+  /** The presale and the units. */
+  readonly detail: DepositIntent;
+  /** @param detail - the presale and the units */
+  constructor(detail: DepositIntent) {
+    super(NmDepositOfferEvent.type, { bubbles: true, composed: true, cancelable: true });
+    this.detail = detail;
+  }
+}
+
 /** A shopper pressed "buy now". Cancelable; bubbles out of the player. */
 export class NmBuyNowEvent extends Event {
   /** The event's name. */
@@ -223,6 +265,8 @@ declare global {
     'nm-update-cart': NmUpdateCartEvent;
     'nm-checkout': NmCheckoutEvent;
     'nm-reserve': NmReserveEvent;
+    'nm-deposit': NmDepositEvent;
+    'nm-deposit-offer': NmDepositOfferEvent;
     'nm-buy-now': NmBuyNowEvent;
     'nm-product-click': NmProductClickEvent;
     'nm-state-change': NmStateChangeEvent;

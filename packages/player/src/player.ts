@@ -1,35 +1,32 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import {
   createClient,
-  mergeProducts,
-  ShowCart,
   type Cart,
   type CartLine,
-  type CartState,
   type CheckoutRequest,
   type CheckoutResult,
   type CommerceAdapter,
   type ConnectionStatus,
   type NightmarketClient,
+  type Order,
   type Pin,
   type Product,
-  type ProductPatch,
-  type Reservation,
   type Room,
+  type ShowCart,
   type ShowState,
 } from '@nightmarket/client';
 import { icsFileName, showToIcs } from './calendar.js';
 import { icons } from './icons.js';
-import { problemText } from './commerce-text.js';
+import type { CommerceController } from './commerce-controller.js';
+import { saleOf } from './commerce-text.js';
 import {
-  NmAddToCartEvent,
-  NmBuyNowEvent,
-  NmCheckoutEvent,
   NmDrawerToggleEvent,
-  NmReserveEvent,
   NmStateChangeEvent,
-  NmUpdateCartEvent,
   NmVideoErrorEvent,
+  type DepositIntent,
+  type NmAddToCartEvent,
+  type NmBuyNowEvent,
+  type NmDepositOfferEvent,
   type PurchaseIntent,
 } from './events.js';
 import { hasCatalogue, loadCatalogue, Localizer } from './i18n/localize.js';
@@ -41,15 +38,6 @@ import { loadHls, nativeSuffices, VideoController, type PlaybackEngine, type Vid
 
 /** How the player arranges video and products. */
 export type PlayerLayout = 'overlay' | 'side' | 'auto';
-
-/** The buy-now sheet's content: what is bought, the units held, and what the checkout answered. */
-interface Sheet {
-  readonly intent: PurchaseIntent | null;
-  readonly reservation: Reservation | null;
-  readonly result: CheckoutResult | null;
-  readonly busy: boolean;
-  readonly error: unknown;
-}
 
 /** Width (px) from which `layout="auto"` puts the products beside the video. */
 const SIDE_MIN_WIDTH = 720;
@@ -142,9 +130,7 @@ export class NmPlayer extends LitElement {
     commerce: { attribute: false },
     commerceTimeout: { type: Number, attribute: 'commerce-timeout' },
     labels: { attribute: false },
-    _cart: { state: true },
-    _cartOpen: { state: true },
-    _sheet: { state: true },
+    _shop: { state: true },
     _state: { state: true },
     _connection: { state: true },
     _failed: { state: true },
@@ -193,9 +179,8 @@ export class NmPlayer extends LitElement {
   declare private _wide: boolean;
   declare private _replay: boolean;
   declare private _announcement: string;
-  declare private _cart: CartState | null;
-  declare private _cartOpen: boolean;
-  declare private _sheet: Sheet | null;
+  /** The shopping (cart, sheet, deposits), once its module has loaded for the joined show. */
+  declare private _shop: CommerceController | null;
 
   readonly #video = new VideoController({
     onChange: () => this.requestUpdate(),
@@ -206,9 +191,7 @@ export class NmPlayer extends LitElement {
   #lang = 'en';
   #room: Room | null = null;
   #client: NightmarketClient | null = null;
-  #cart: ShowCart | null = null;
-  #cartOff: (() => void) | undefined;
-  #hydrated: { from: readonly Product[]; patches: readonly ProductPatch[]; to: readonly Product[] } | null = null;
+  #shopLoading: Promise<CommerceController> | null = null;
   #offs: (() => void)[] = [];
   #pinFrame: number | undefined;
   #clock: ReturnType<typeof setInterval> | undefined;
@@ -231,9 +214,7 @@ export class NmPlayer extends LitElement {
     this.labels = undefined;
     this.commerce = undefined;
     this.commerceTimeout = 15_000;
-    this._cart = null;
-    this._cartOpen = false;
-    this._sheet = null;
+    this._shop = null;
     this._state = null;
     this._connection = 'connecting';
     this._failed = null;
@@ -254,7 +235,7 @@ export class NmPlayer extends LitElement {
    * after your page changed the cart, `subscribe()` to draw your own cart UI.
    */
   get cart(): ShowCart | null {
-    return this.#cart;
+    return this._shop?.cart ?? null;
   }
 
   /** The room the player follows (null until it joins). */
@@ -341,33 +322,12 @@ export class NmPlayer extends LitElement {
    * page handled it); rejects when the shop refused (the cart is rolled back and the error shown).
    */
   async addToCart(intent: PurchaseIntent): Promise<Cart | undefined> {
-    const cart = this.#requireCart('addToCart');
-    const event = new NmAddToCartEvent(intent);
-    this.dispatchEvent(event);
-    if (!event.response && event.defaultPrevented) return undefined;
-    const variant = intent.product.variants.find((v) => v.id === intent.variantId);
-    const line = {
-      productId: intent.product.id,
-      variantId: intent.variantId,
-      quantity: intent.quantity,
-      title: variant && intent.product.variants.length > 1 ? `${intent.product.title} — ${variant.title}` : intent.product.title,
-      unitPrice: variant?.price ?? intent.product.price,
-    };
-    const response = event.response;
-    const result = await cart.add(line, response ? { via: () => response } : {});
-    this.#announce(this.#localizer.t('addedToCart', { title: intent.product.title }));
-    return result;
+    return (await this.#shopFor('addToCart')).addToCart(intent);
   }
 
   /** Changes a cart line's quantity (0 removes it) as the cart's buttons do: fires `nm-update-cart`, then the page's answer or the adapter. */
   async updateCart(line: CartLine, quantity: number): Promise<Cart | undefined> {
-    const cart = this.#requireCart('updateCart');
-    const event = new NmUpdateCartEvent({ line, quantity });
-    this.dispatchEvent(event);
-    if (!event.response && event.defaultPrevented) return undefined;
-    const response = event.response;
-    const options = response ? { via: () => response } : {};
-    return quantity === 0 ? cart.remove(line.id, options) : cart.update(line.id, quantity, options);
+    return (await this.#shopFor('updateCart')).updateCart(line, quantity);
   }
 
   /**
@@ -375,24 +335,7 @@ export class NmPlayer extends LitElement {
    * the adapter, and shows the result (the order, or the way to payment) in the sheet.
    */
   async checkout(request: CheckoutRequest): Promise<CheckoutResult | undefined> {
-    const cart = this.#requireCart('checkout');
-    const event = new NmCheckoutEvent(request);
-    this.dispatchEvent(event);
-    if (!event.response && event.defaultPrevented) return undefined;
-    const response = event.response;
-    const sheet = this._sheet ?? { intent: null, reservation: null, result: null, busy: false, error: null };
-    this._cartOpen = false;
-    this._sheet = { ...sheet, busy: true, error: null };
-    try {
-      const result = await cart.checkout(request, response ? { via: () => response } : {});
-      this._sheet = { ...sheet, busy: false, result, error: null };
-      if (result.kind === 'order') this.#announce(this.#localizer.t('orderPlaced'));
-      return result;
-    } catch (error) {
-      this._sheet = sheet.intent ? { ...sheet, busy: false, error } : null;
-      if (!sheet.intent) this._cartOpen = true;
-      throw error;
-    }
+    return (await this.#shopFor('checkout')).checkout(request);
   }
 
   /**
@@ -400,27 +343,25 @@ export class NmPlayer extends LitElement {
    * (`nm-reserve`) when the product is in a live sale, then opens the sheet to confirm.
    */
   async buyNow(intent: PurchaseIntent): Promise<void> {
-    const event = new NmBuyNowEvent(intent);
-    this.dispatchEvent(event);
-    if (event.defaultPrevented) return;
-    const sale = intent.saleId ? this._state?.sales.find((s) => s.id === intent.saleId && s.status === 'live') : undefined;
-    this._sheet = { intent, reservation: null, result: null, busy: Boolean(sale), error: null };
-    if (!sale) return;
-    const reserve = new NmReserveEvent({ sale, product: intent.product, quantity: intent.quantity });
-    this.dispatchEvent(reserve);
-    if (!reserve.response && reserve.defaultPrevented) {
-      this._sheet = null;
-      return;
-    }
-    const client = this.#client;
-    try {
-      const reservation: Reservation = reserve.response
-        ? await reserve.response
-        : await client!.reserve(this.show!, { saleId: sale.id, quantity: intent.quantity });
-      if (this._sheet?.intent === intent) this._sheet = { ...this._sheet, reservation, busy: false };
-    } catch (error) {
-      if (this._sheet?.intent === intent) this._sheet = { ...this._sheet, busy: false, error };
-    }
+    return (await this.#shopFor('buyNow')).buyNow(intent);
+  }
+
+  /**
+   * Pays a presale deposit as the sheet's confirmation does: fires `nm-deposit`, then the page's
+   * answer or the show backend; the receipt is shown and kept with the viewer's deposits.
+   */
+  async deposit(intent: DepositIntent): Promise<Order | undefined> {
+    return (await this.#shopFor('deposit')).deposit(intent);
+  }
+
+  /** Pays the balance of one of the viewer's deposits (within its window). */
+  async payBalance(order: Order): Promise<Order> {
+    return (await this.#shopFor('payBalance')).payBalance(order);
+  }
+
+  /** Refunds one of the viewer's refundable deposits whose balance is not paid. */
+  async refundDeposit(order: Order): Promise<Order> {
+    return (await this.#shopFor('refundDeposit')).refundDeposit(order);
   }
 
   /** Derives what the next render needs from changed properties. */
@@ -439,7 +380,7 @@ export class NmPlayer extends LitElement {
       }
     }
     if (this.hasUpdated && (changed.has('api') || changed.has('show') || changed.has('client'))) this.#join();
-    else if (this.hasUpdated && (changed.has('commerce') || changed.has('commerceTimeout'))) this.#makeCart();
+    else if (this.hasUpdated && (changed.has('commerce') || changed.has('commerceTimeout')) && this._shop) this.#loadShop(true);
   }
 
   /** Keeps the video in step with the rendered state. */
@@ -463,10 +404,7 @@ export class NmPlayer extends LitElement {
         dir=${l.dir}
         @nm-add-to-cart=${this.#onAddToCart}
         @nm-buy-now=${this.#onBuyNow}
-        @nm-sheet-confirm=${this.#onSheetConfirm}
-        @nm-sheet-pay=${this.#onSheetPay}
-        @nm-sheet-close=${this.#onSheetClose}
-        @nm-cart-close=${this.#onCartClose}
+        @nm-deposit-offer=${this.#onDepositOffer}
       >
         <div class="stage" part="stage">
           <video
@@ -486,13 +424,14 @@ export class NmPlayer extends LitElement {
                 .open=${side || this._drawerOpen}
                 .products=${this.#products(state)}
                 .sales=${state.sales}
+                .presales=${state.presales}
                 .now=${this.#serverNow}
                 .localizer=${l}
                 @nm-drawer-toggle=${this.#drawerToggled}
               ></nm-product-drawer>
             </div>`
           : nothing}
-        ${state ? this.#commerceUi() : nothing}
+        ${state ? this._shop?.dialogs() : nothing}
         <div class="visually-hidden" role="status" aria-live="polite">${this._announcement}</div>
       </section>
     `;
@@ -595,7 +534,7 @@ export class NmPlayer extends LitElement {
     if (this.#video.source && (status === 'loading' || status === 'buffering')) {
       parts.push(html`<div class="spinner" part="spinner" role="img" aria-label=${l.t('buffering')}></div>`);
     }
-    parts.push(this.#notice());
+    parts.push(this._shop?.notice() ?? nothing);
     if (this.#video.autoplayMuted && this.video?.muted) {
       parts.push(html`<button class="unmute" part="unmute" @click=${() => this.#video.setMuted(false)}>${icons.soundOn} ${l.t('tapToUnmute')}</button>`);
     }
@@ -608,7 +547,7 @@ export class NmPlayer extends LitElement {
     const video = this.video;
     const shown = state.show.status === 'live' || state.show.status === 'paused' ? this.pinnedProduct : null;
     const pinned = shown ? (this.#products(state).find((p) => p.id === shown.id) ?? shown) : null;
-    const sale = pinned ? state.sales.find((s) => s.productId === pinned.id && s.status !== 'ended') : undefined;
+    const sale = pinned ? saleOf(state.sales, pinned.id) : undefined;
     const playing = this.#video.status === 'playing' || this.#video.status === 'buffering';
     const pip = typeof document !== 'undefined' && document.pictureInPictureEnabled && video && !video.disablePictureInPicture;
     const tracks = video ? [...video.textTracks].filter((t) => t.kind === 'subtitles' || t.kind === 'captions') : [];
@@ -638,7 +577,7 @@ export class NmPlayer extends LitElement {
           ? html`<button class="icon" part="control" aria-label=${l.t('pictureInPicture')} @click=${this.#pictureInPicture}>${icons.pictureInPicture}</button>`
           : nothing}
         <span class="spacer"></span>
-        ${this.#cartButton()}
+        ${this.mini ? nothing : this._shop?.cartButton()}
         ${!side && !this.mini && state.products.length > 0
           ? html`<button
               class="products-button"
@@ -654,96 +593,49 @@ export class NmPlayer extends LitElement {
     </div>`;
   }
 
-  #commerceUi() {
-    const l = this.#localizer;
-    const sheet = this._sheet;
-    return html`
-      <nm-cart part="cart" mode="modal" .open=${this._cartOpen} .state=${this._cart} .localizer=${l}></nm-cart>
-      <nm-buy-sheet
-        part="sheet"
-        .open=${sheet !== null}
-        .intent=${sheet?.intent ?? null}
-        .reservation=${sheet?.reservation ?? null}
-        .result=${sheet?.result ?? null}
-        .busy=${sheet?.busy ?? false}
-        .error=${sheet?.error ?? null}
-        .now=${this.#serverNow}
-        .localizer=${l}
-      ></nm-buy-sheet>
-    `;
-  }
-
-  /** A failed add or change, over the video while the cart is closed (a failed load is not the viewer's doing). */
-  #notice() {
-    const problem = this._cart?.error;
-    if (!problem || problem.action === 'load' || this._cartOpen || this._sheet) return nothing;
-    const l = this.#localizer;
-    return html`<div class="notice" part="notice" role="alert">
-      <span>${problemText(l, problem.error)}</span>
-      <button class="icon" aria-label=${l.t('dismiss')} @click=${() => this.#cart?.clearError()}>${icons.close}</button>
-    </div>`;
-  }
-
-  #cartButton() {
-    const lines = this._cart?.cart?.lines ?? [];
-    if (lines.length === 0 || this.mini) return nothing;
-    const count = lines.reduce((sum, line) => sum + line.quantity, 0);
-    return html`<button class="products-button" part="cart-button" aria-haspopup="dialog" aria-expanded=${String(this._cartOpen)} @click=${this.#openCart}>
-      ${icons.cart} ${this.#localizer.plural('cartButton', count)}
-    </button>`;
-  }
-
-  /** The show's products with the merchant's catalogue data (`hydrateProducts`) merged over them. */
+  /** The show's products, with the merchant's catalogue data merged over them once shopping has loaded. */
   #products(state: ShowState): readonly Product[] {
-    const adapter = this.#cart && (this.commerce ?? this.#client?.commerce);
-    if (!adapter?.hydrateProducts) return state.products;
-    const memo = this.#hydrated;
-    if (memo?.from === state.products) return memo.to;
-    const patches = memo?.patches ?? [];
-    const merged = mergeProducts(state.products, patches);
-    this.#hydrated = { from: state.products, patches, to: merged.products };
-    // Ask the merchant's catalogue for these products (again when they change); merge when it answers.
-    const asked = state.products;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.commerceTimeout);
-    adapter
-      .hydrateProducts(asked, { showId: this.show ?? '', signal: controller.signal, idempotencyKey: crypto.randomUUID() })
-      .then((fresh) => {
-        if (this._state?.products !== asked) return;
-        const next = mergeProducts(asked, fresh);
-        for (const problem of next.problems) console.warn(`<nm-player>: ${problem}`);
-        this.#hydrated = { from: asked, patches: fresh, to: next.products };
-        this.requestUpdate();
-      })
-      .catch((error: unknown) => console.warn('<nm-player>: hydrateProducts failed; showing the show\'s own product data.', error))
-      .finally(() => clearTimeout(timer));
-    return merged.products;
+    return this._shop?.products(state) ?? state.products;
   }
 
-  #requireCart(method: string): ShowCart {
-    if (!this.#cart) throw new Error(`<nm-player>.${method}(): the player has not joined a show yet; set \`api\` (or \`client\`) and \`show\` first.`);
-    return this.#cart;
+  /** The shopping for the joined show, loaded first if needed; throws when no show is joined. */
+  async #shopFor(method: string): Promise<CommerceController> {
+    const shop = this._shop ?? (await this.#loadShop());
+    if (!shop) throw new Error(`<nm-player>.${method}(): the player has not joined a show yet; set \`api\` (or \`client\`) and \`show\` first.`);
+    return shop;
   }
 
-  /** Makes the cart for the joined show through the current checkout hooks. */
-  #makeCart(): void {
-    this.#cartOff?.();
-    this.#cart?.dispose();
-    this.#cart = null;
-    this._cart = null;
-    this.#hydrated = null;
+  /**
+   * Loads the shopping elements and the commerce controller (a chunk of its own: nothing of it is
+   * on the path to the first frame) and makes the controller for the joined show.
+   */
+  #loadShop(remake = false): Promise<CommerceController | null> {
     const client = this.#client;
-    if (!client || !this.show) return;
-    const cart = new ShowCart({
-      adapter: this.commerce ?? client.commerce,
-      showId: this.show,
-      timeoutMs: this.commerceTimeout > 0 ? this.commerceTimeout : undefined,
-      scope: `${client.baseUrl.href}|${this.show}`,
+    const show = this.show;
+    if (!client || !show) return Promise.resolve(null);
+    if (this.#shopLoading && !remake) return this.#shopLoading;
+    const loading = import('./shop-elements.js').then(({ CommerceController }) => {
+      if (this.#client !== client || this.show !== show) throw new Error('<nm-player>: the show changed while shopping loaded.');
+      this._shop?.dispose();
+      const shop = new CommerceController({
+        host: this,
+        client,
+        showId: show,
+        adapter: this.commerce,
+        timeoutMs: this.commerceTimeout,
+        state: () => this._state,
+        localizer: () => this.#localizer,
+        now: this.#serverNow,
+        announce: (text) => this.#announce(text),
+        update: () => this.requestUpdate(),
+      });
+      this._shop = shop;
+      // A standalone <nm-cart for="…"> follows the new cart.
+      this.dispatchEvent(new Event('nm-shop-ready'));
+      return shop;
     });
-    this.#cart = cart;
-    this._cart = cart.state;
-    this.#cartOff = cart.subscribe((state) => (this._cart = state));
-    if (this._state) void cart.refresh().catch(() => undefined);
+    this.#shopLoading = loading;
+    return loading;
   }
 
   #serverNow = (): number => this.#room?.serverNow() ?? Date.now();
@@ -768,7 +660,6 @@ export class NmPlayer extends LitElement {
     const room = client.join(this.show);
     this.#room = room;
     this.#client = client;
-    this.#makeCart();
     this.#offs.push(
       room.subscribe((state) => this.#setState(state)),
       room.on('status', (status) => {
@@ -792,8 +683,7 @@ export class NmPlayer extends LitElement {
         this.#setState(state);
         this.#advancePins();
         // The shopping elements and the cart, once the video has been asked for.
-        void import('./shop-elements.js');
-        void this.#cart?.refresh().catch(() => undefined);
+        this.#loadShop().catch(() => undefined);
       },
       (error: unknown) => {
         if (room === this.#room) this._failed = error instanceof Error ? error.message : String(error);
@@ -805,13 +695,10 @@ export class NmPlayer extends LitElement {
     for (const off of this.#offs.splice(0)) off();
     this.#room?.close();
     this.#room = null;
-    this.#cartOff?.();
-    this.#cart?.dispose();
-    this.#cart = null;
+    this._shop?.dispose();
+    this._shop = null;
+    this.#shopLoading = null;
     this.#client = null;
-    this._cart = null;
-    this._cartOpen = false;
-    this._sheet = null;
     this.#video.destroy();
     clearInterval(this.#clock);
     this.#clock = undefined;
@@ -917,51 +804,17 @@ export class NmPlayer extends LitElement {
 
   #onBuyNow = (event: NmBuyNowEvent): void => {
     event.stopPropagation();
-    void this.buyNow(event.detail);
+    this.buyNow(event.detail).catch(() => undefined);
   };
 
-  #onSheetConfirm = (event: Event): void => {
+  #onDepositOffer = (event: NmDepositOfferEvent): void => {
     event.stopPropagation();
-    const sheet = this._sheet;
-    if (!sheet?.intent || sheet.busy) return;
-    const { intent, reservation } = sheet;
-    const request: CheckoutRequest = reservation
-      ? { source: 'reservation', reservationId: reservation.id }
-      : { source: 'items', lines: [{ productId: intent.product.id, variantId: intent.variantId, quantity: intent.quantity }] };
-    this.checkout(request).catch(() => undefined);
-  };
-
-  #onSheetPay = (event: Event): void => {
-    event.stopPropagation();
-    const result = this._sheet?.result;
-    const url = result?.kind === 'redirect' ? safeUrl(result.url) : undefined;
-    if (url) window.open(url, '_blank', 'noopener');
-    this._sheet = null;
-  };
-
-  #onSheetClose = (event: Event): void => {
-    event.stopPropagation();
-    const sheet = this._sheet;
-    this._sheet = null;
-    // Units held and not bought go back to the sale for everyone else.
-    if (sheet?.reservation?.status === 'held' && !sheet.result && this.#client && this.show) {
-      void this.#client.releaseReservation(this.show, sheet.reservation.id).catch(() => undefined);
-    }
-  };
-
-  #onCartClose = (event: Event): void => {
-    event.stopPropagation();
-    this._cartOpen = false;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('[part="cart-button"]')?.focus());
-  };
-
-  #openCart = (): void => {
-    this._cartOpen = true;
+    this._shop?.offerDeposit(event.detail);
   };
 
   /** The page said its cart changed (`nm-cart-changed` on the player or anywhere in the document). */
   #cartChanged = (): void => {
-    void this.#cart?.refresh().catch(() => undefined);
+    void this._shop?.cart.refresh().catch(() => undefined);
   };
 
   #drawerToggled = (event: NmDrawerToggleEvent): void => {

@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { FlashSale, Money, Product, Variant } from '@nightmarket/client';
-import { NmAddToCartEvent, NmBuyNowEvent, NmProductClickEvent, type PurchaseIntent } from './events.js';
+import type { FlashSale, Money, Presale, Product, Variant } from '@nightmarket/client';
+import { NmAddToCartEvent, NmBuyNowEvent, NmDepositOfferEvent, NmProductClickEvent, type PurchaseIntent } from './events.js';
+import { presaleTerms } from './commerce-text.js';
 import { Localizer } from './i18n/localize.js';
 import { safeUrl, sharedStyles } from './shared-styles.js';
 
@@ -20,6 +21,7 @@ const FEW_LEFT = 10;
  * @fires nm-add-to-cart - "Add to cart" pressed; cancelable.
  * @fires nm-buy-now - "Buy now" pressed; cancelable.
  * @fires nm-product-click - the image or title pressed; cancelable.
+ * @fires nm-deposit-offer - "Pay deposit" pressed on a presale product (the player shows the terms to confirm).
  *
  * @csspart card - the whole card
  * @csspart image - the product image
@@ -37,6 +39,8 @@ const FEW_LEFT = 10;
  * @csspart actions - the buttons
  * @csspart add-to-cart - the "add to cart" button
  * @csspart buy-now - the "buy now" button
+ * @csspart presale - the presale's terms
+ * @csspart deposit - the "pay deposit" button
  *
  * @cssproperty [--nm-color-accent=#e11d48] - buttons and sale price
  * @cssproperty [--nm-color-surface=#ffffff] - card background
@@ -177,6 +181,7 @@ export class NmProductCard extends LitElement {
   static override properties = {
     product: { attribute: false },
     sale: { attribute: false },
+    presale: { attribute: false },
     now: { attribute: false },
     localizer: { attribute: false },
     compact: { type: Boolean, reflect: true },
@@ -188,6 +193,8 @@ export class NmProductCard extends LitElement {
   declare product: Product | undefined;
   /** The flash sale the product is in, if any (its price and units left are shown while it is live). */
   declare sale: FlashSale | undefined;
+  /** The open presale of the product, if any (its deposit terms and a "pay deposit" button are shown). */
+  declare presale: Presale | undefined;
   /** The server's time now, for the sale countdown (the player passes the room's; default `Date.now`). */
   declare now: () => number;
   /** Messages and formats (the player passes its own; standalone cards read the page's `lang`). */
@@ -203,6 +210,7 @@ export class NmProductCard extends LitElement {
     super();
     this.product = undefined;
     this.sale = undefined;
+    this.presale = undefined;
     this.now = Date.now;
     this.localizer = new Localizer(typeof document === 'undefined' ? 'en' : document.documentElement.lang || 'en');
     this.compact = false;
@@ -261,7 +269,7 @@ export class NmProductCard extends LitElement {
           ${onSale ? this.#saleLine(this.sale!) : this.#upcoming(variant)}
           ${product.variants.length > 1 ? this.#picker(product, variant) : nothing}
           <p class="small ${available ? (onSale ? 'detail' : '') : 'sold-out'}" part="availability">${this.#availability(variant, available)}</p>
-          ${this.#delivery(product)} ${this.#badges(product)}
+          ${this.#delivery(product)} ${this.#badges(product)} ${this.#presale()}
           <div class="actions" part="actions">
             ${onSale
               ? nothing
@@ -297,11 +305,25 @@ export class NmProductCard extends LitElement {
     </div>`;
   }
 
-  /** A sale of this variant that has not started: when it starts. */
+  /** An open presale: its terms, and the button that offers the deposit. */
+  #presale() {
+    const presale = this.presale;
+    if (presale?.status !== 'open' || !this.product) return nothing;
+    const l = this.localizer;
+    const full = presale.units !== undefined && presale.depositsTaken >= presale.units;
+    return html`<div class="small" part="presale">
+      <p class="small sale">${l.t('presale')}</p>
+      <p class="small">${presaleTerms(l, presale)}</p>
+      <button class="secondary" part="deposit" ?disabled=${full} @click=${this.#offerDeposit}>${l.t('payDeposit')}</button>
+    </div>`;
+  }
+
+  /** A sale of this variant that has not started (when it starts) or has ended (sold out, or over). */
   #upcoming(variant: Variant | undefined) {
     const sale = this.sale;
-    if (sale?.status !== 'scheduled' || sale.variantId !== variant?.id) return nothing;
+    if (!sale || sale.variantId !== variant?.id) return nothing;
     const l = this.localizer;
+    if (sale.status === 'ended') return html`<p class="small sale" part="sale">${l.t('flashSale')} · ${sale.endReason === 'sold-out' ? l.t('soldOut') : l.t('saleEnded')}</p>`;
     return html`<p class="small sale" part="sale">
       ${l.t('flashSale')} · ${l.money(sale.price)} ·
       <nm-countdown message="saleStartsIn" .until=${sale.startsAt} .now=${this.now} .localizer=${l}></nm-countdown>
@@ -365,6 +387,10 @@ export class NmProductCard extends LitElement {
   #addToCart = (): void => {
     const intent = this.#intent();
     if (intent) this.dispatchEvent(new NmAddToCartEvent(intent));
+  };
+
+  #offerDeposit = (): void => {
+    if (this.product && this.presale) this.dispatchEvent(new NmDepositOfferEvent({ presale: this.presale, product: this.product, quantity: 1 }));
   };
 
   #buyNow = (): void => {

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { FlashSale, Product } from '@nightmarket/client';
+import type { FlashSale, Presale, Product } from '@nightmarket/client';
+import { saleOf } from './commerce-text.js';
 import { NmDrawerToggleEvent } from './events.js';
 import { Localizer } from './i18n/localize.js';
 import { icons } from './icons.js';
@@ -102,6 +103,7 @@ export class NmProductDrawer extends LitElement {
     mode: { reflect: true },
     products: { attribute: false },
     sales: { attribute: false },
+    presales: { attribute: false },
     now: { attribute: false },
     localizer: { attribute: false },
   };
@@ -114,6 +116,8 @@ export class NmProductDrawer extends LitElement {
   declare products: readonly Product[];
   /** The show's flash sales (a product in a live sale shows its sale price). */
   declare sales: readonly FlashSale[];
+  /** The show's presales (a product with an open one shows its deposit terms). */
+  declare presales: readonly Presale[];
   /** The server's time now, for sale countdowns (default `Date.now`). */
   declare now: () => number;
   /** Messages and formats. */
@@ -125,6 +129,7 @@ export class NmProductDrawer extends LitElement {
     this.mode = 'modal';
     this.products = [];
     this.sales = [];
+    this.presales = [];
     this.now = Date.now;
     this.localizer = new Localizer(typeof document === 'undefined' ? 'en' : document.documentElement.lang || 'en');
   }
@@ -164,7 +169,8 @@ export class NmProductDrawer extends LitElement {
             html`<li>
               <nm-product-card
                 .product=${product}
-                .sale=${this.sales.find((s) => s.productId === product.id && s.status !== 'ended')}
+                .sale=${saleOf(this.sales, product.id)}
+                .presale=${this.presales.find((p) => p.productId === product.id && p.status === 'open')}
                 .now=${this.now}
                 .localizer=${l}
               ></nm-product-card>
@@ -180,8 +186,9 @@ export class NmProductDrawer extends LitElement {
     this.#close();
   };
 
-  #closed = (): void => {
-    if (this.open) this.#close();
+  #closed = (event: Event): void => {
+    // The dialog's close event comes a task later: ignore it when the dialog was opened again since.
+    if (this.open && !(event.target as HTMLDialogElement).open) this.#close();
   };
 
   #close = (): void => {

@@ -30,7 +30,7 @@ function viewer(id: string, options: { now?: () => number } = {}): NightmarketCl
 async function mount(director: ShowDirector, properties: Parameters<typeof addPlayer>[3] = {}, attributes: Record<string, string> = {}): Promise<NmPlayer> {
   const player = addPlayer(director, { layout: 'overlay', muted: '', locale: 'en', ...attributes }, document.body, { client: viewer('ana'), ...properties });
   player.style.width = '360px';
-  await until(() => player.state !== null && customElements.get('nm-cart') !== undefined, 'the snapshot and the shop elements');
+  await until(() => player.state !== null && player.cart !== null, 'the snapshot and the shopping');
   await player.updateComplete;
   return player;
 }
@@ -47,7 +47,8 @@ async function card(player: NmPlayer, productId: string): Promise<NmProductCard>
 const button = (card: NmProductCard, name: string) => card.shadowRoot!.querySelector<HTMLButtonElement>(`[part~="${name}"]`)!;
 const cartEl = (player: NmPlayer) => player.shadowRoot!.querySelector('nm-cart') as NmCart;
 /** Text of a node with the shadow roots inside it, as a viewer reads it. */
-function deepText(node: Node): string {
+function deepText(node: Node | null): string {
+  if (!node) return '';
   if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
   const root = (node as Element).shadowRoot;
   return [...(root ?? node).childNodes].map(deepText).join('');
@@ -212,9 +213,12 @@ describe('checkout hooks: DOM events', () => {
 
     // respondWith outside the listener is refused with what to do.
     let late: Event | undefined;
-    const keep = (event: Event) => (late = event);
+    const keep = (event: Event) => {
+      late = event;
+      event.preventDefault();
+    };
     player.addEventListener('nm-checkout', keep);
-    void player.checkout({ source: 'cart' }).catch(() => undefined);
+    await player.checkout({ source: 'cart' });
     player.removeEventListener('nm-checkout', keep);
     expect(() => (late as unknown as { respondWith(r: unknown): void }).respondWith(null)).to.throw(/must be called synchronously inside the event listener/);
   });
@@ -247,8 +251,9 @@ describe('checkout hooks: DOM events', () => {
     expect(part(player, 'notice')).to.equal(null);
 
     // A throwing adapter: the change rolls back and the hook's own words are shown.
+    const before = player.cart;
     player.commerce = { ...shop.adapter, addToCart: async () => { throw new Error('Only 2 per customer, sorry.'); } };
-    await until(() => player.cart?.state.error === null && player.cart.state.loading === false, 'the new cart');
+    await until(() => player.cart !== before && player.cart?.state.loading === false, 'the new cart');
     button(await card(player, 'robot-vacuum'), 'add-to-cart').click();
     player.closeProducts();
     await until(() => part(player, 'notice') !== null, 'the notice');
@@ -335,9 +340,10 @@ describe('flash sales', () => {
     for (const player of players) {
       await until(() => player.state!.sales.find((s) => s.id === saleId)?.status === 'ended', 'the sale to end for every player');
       await player.updateComplete;
-      // The pinned/drawer card stops selling the sale units: sold out.
+      // Every viewer's card says so, and no longer offers the sale price.
       const vacuum = await card(player, 'robot-vacuum');
-      expect(vacuum.shadowRoot!.textContent).to.not.contain('Flash sale');
+      expect(vacuum.shadowRoot!.querySelector('[part~="sale"]')!.textContent!.replace(/\s+/g, ' ')).to.contain('Flash sale · Sold out');
+      expect(vacuum.shadowRoot!.querySelector('[part~="price"]')!.textContent).to.contain('2,499.00');
     }
   });
 
@@ -362,5 +368,58 @@ describe('flash sales', () => {
     await viewer('ana').checkout(director.id, { source: 'reservation', reservationId: held.id });
     button(await card(player, 'robot-vacuum'), 'buy-now').click();
     await until(() => sheetText(player).includes('You already have as many as one buyer may get in this sale.'), 'the limit message');
+  });
+});
+
+describe('presales with deposits', () => {
+  it('shows the terms before paying, gives a receipt, takes the balance when its window opens, and refunds', async function () {
+    this.timeout(40_000);
+    const director = createShow();
+    await director.openPresale({
+      productId: 'rocket-launch',
+      deposit: money(100_000_000),
+      balance: money(3_900_000_000),
+      durationMs: 2500,
+      balanceDueInMs: 0,
+      refundable: true,
+      limitPerBuyer: 2,
+    });
+    const player = await mount(director);
+    const sheet = () => player.shadowRoot!.querySelector('nm-buy-sheet')!;
+    const payDeposit = async (): Promise<string> => {
+      const rocket = await card(player, 'rocket-launch');
+      expect(deepText(rocket).replace(/\s+/g, ' ')).to.match(/Presale.*Deposit CN¥1,000,000\.00 now, balance CN¥39,000,000\.00 between/);
+      button(rocket, 'deposit').click();
+      await until(() => sheetText(player).includes('The deposit is refundable until you pay the balance.'), 'the terms before paying');
+      expect(await axeProblems(player)).to.deep.equal([]);
+      sheet().shadowRoot!.querySelector<HTMLButtonElement>('[part="confirm"]')!.click();
+      await until(() => sheetText(player).includes('Deposit paid'), 'the receipt');
+      const id = /Order (\S+)/.exec(sheetText(player))![1]!;
+      sheet().shadowRoot!.querySelector<HTMLButtonElement>('[part="close"]')!.click();
+      await player.updateComplete;
+      return id;
+    };
+    const first = await payDeposit();
+    const second = await payDeposit();
+    expect((await viewer('ana').getOrder(director.id, first)).status).to.equal('deposit-paid');
+
+    player.closeProducts();
+    const cart = await openCart(player);
+    const receipts = () => [...cart.shadowRoot!.querySelectorAll('[part="deposit"]')];
+    await until(() => receipts().length === 2, 'both receipts in the cart');
+    await cart.updateComplete;
+    const payButton = () => receipts()[0]!.querySelector<HTMLButtonElement>('[part="pay-balance"]')!;
+    expect(payButton().disabled, 'the balance window is not open yet').to.equal(true);
+    expect(await axeProblems(player)).to.deep.equal([]);
+    // The window opens when the presale ends: the cart enables the button by itself.
+    await until(() => payButton() !== null && !payButton().disabled, 'the balance window', 10_000);
+    payButton().click();
+    await until(() => receipts()[0]!.textContent!.includes('Paid in full'), 'the balance paid').catch((error: Error) => {
+      throw new Error(`${error.message}; the cart says: ${cart.shadowRoot!.textContent!.replace(/\s+/g, ' ')}`);
+    });
+    receipts()[1]!.querySelector<HTMLButtonElement>('[part="refund"]')!.click();
+    await until(() => receipts()[1]!.textContent!.includes('Refunded'), 'the refund');
+    expect((await viewer('ana').getOrder(director.id, first)).status).to.equal('paid');
+    expect((await viewer('ana').getOrder(director.id, second)).status).to.equal('refunded');
   });
 });

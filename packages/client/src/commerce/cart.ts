@@ -187,7 +187,9 @@ export class ShowCart {
     const run = this.#call('getCart', (ctx) => this.#adapter.getCart(ctx), newKey())
       .then(
         (cart) => {
-          if (version === this.#version) this.#confirm(cart, { loading: false });
+          // A load does not clear what a change that failed meanwhile has to say.
+          const error = this.#state.error?.action === 'load' ? null : this.#state.error;
+          if (version === this.#version) this.#confirm(cart, { loading: false, error });
           else this.#set({ loading: false });
           return this.#state.confirmed ?? cart;
         },
@@ -323,7 +325,7 @@ export class ShowCart {
 
   #confirm(cart: Cart, patch: Partial<CartState>): void {
     this.#version++;
-    this.#set({ ...patch, confirmed: cart, error: null });
+    this.#set({ error: null, ...patch, confirmed: cart });
     this.#write(cart);
     this.#channel?.postMessage(cart);
   }

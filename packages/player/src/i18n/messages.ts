@@ -183,6 +183,36 @@ export interface Messages {
   readonly problemTimeout: string;
   /** Problem: anything else. */
   readonly problemOther: string;
+  /** Presale label. */
+  readonly presale: string;
+  /** Presale terms. `{deposit}`, `{balance}`: amounts; `{from}`, `{until}`: dates. */
+  readonly presaleTerms: string;
+  /** A refundable deposit. */
+  readonly refundableTerms: string;
+  /** A deposit that is not refundable. `{until}`: end of the balance window. */
+  readonly nonRefundableTerms: string;
+  /** Button that pays a deposit. */
+  readonly payDeposit: string;
+  /** Heading and status of a paid deposit. */
+  readonly depositPaid: string;
+  /** Heading of the deposits in the cart. */
+  readonly depositsTitle: string;
+  /** Button that pays the balance. */
+  readonly payBalance: string;
+  /** Button that refunds a deposit. */
+  readonly refundDeposit: string;
+  /** Status: balance paid. */
+  readonly paidInFull: string;
+  /** Status: deposit refunded. */
+  readonly refunded: string;
+  /** Status: deposit kept, the balance was not paid in time. */
+  readonly forfeited: string;
+  /** Problem: the presale takes no more deposits. */
+  readonly problemPresaleClosed: string;
+  /** Problem: the balance window is not open. */
+  readonly problemBalanceNotDue: string;
+  /** Problem: the deposit cannot be refunded. */
+  readonly problemNotRefundable: string;
 }
 
 /** English: the source catalogue and the fallback for any locale the player has no catalogue for. */
@@ -266,4 +296,19 @@ export const en: Messages = {
   problemSignIn: 'Please sign in to buy.',
   problemTimeout: 'The shop did not answer in time. Nothing was changed; please try again.',
   problemOther: 'That did not work. Please try again.',
+  presale: 'Presale',
+  presaleTerms: 'Deposit {deposit} now, balance {balance} between {from} and {until}',
+  refundableTerms: 'The deposit is refundable until you pay the balance.',
+  nonRefundableTerms: 'The deposit is not refundable: it is kept if the balance is not paid by {until}.',
+  payDeposit: 'Pay deposit',
+  depositPaid: 'Deposit paid',
+  depositsTitle: 'Your deposits',
+  payBalance: 'Pay balance',
+  refundDeposit: 'Refund deposit',
+  paidInFull: 'Paid in full',
+  refunded: 'Refunded',
+  forfeited: 'Deposit kept: the balance was not paid in time',
+  problemPresaleClosed: 'The presale takes no more deposits.',
+  problemBalanceNotDue: 'The balance cannot be paid yet: its window has not opened.',
+  problemNotRefundable: 'This deposit cannot be refunded.',
 };
