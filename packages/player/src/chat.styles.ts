@@ -6,6 +6,10 @@ export const chatStyles = css`
     display: block;
     --_host-color: var(--nm-chat-host-color, #fde68a);
     font-size: 0.9em;
+    block-size: 320px;
+  }
+  :host([variant='overlay']) {
+    block-size: auto;
   }
   :host([hidden]) {
     display: none;
@@ -20,22 +24,25 @@ export const chatStyles = css`
   p {
     margin: 0;
   }
+  /* Scrolls from the bottom: the newest message stays in view with no script, and the size is
+     fixed (contain: strict), so new messages lay out the list and nothing around it. */
   .messages {
-    flex: 1 1 auto;
+    flex: 1 1 0;
     overflow-y: auto;
     overscroll-behavior: contain;
     display: flex;
+    flex-direction: column-reverse;
+    min-block-size: 3em;
+    contain: strict;
+  }
+  .list {
+    display: flex;
     flex-direction: column;
     gap: 4px;
-    min-block-size: 0;
     padding: 2px;
-    /* The list scrolls as a layer of its own: new messages repaint it, not the video. */
-    contain: content;
   }
   :host([variant='overlay']) .messages {
-    max-block-size: var(--nm-chat-max-height, 40cqb);
-    mask-image: linear-gradient(transparent, #000 24px);
-    padding-block-start: 24px;
+    flex: 0 0 var(--nm-chat-max-height, 200px);
     scrollbar-width: none;
   }
   .messages:focus-visible {

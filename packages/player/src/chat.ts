@@ -31,8 +31,11 @@ const COUNTER_FROM = 50;
  * product (`#<product id>`, or the product's short title) become buttons that fire
  * `nm-product-click`.
  *
- * The DOM stays bounded (`max-messages`, default 50). While the reader is scrolled up, the list
- * holds still and a "new messages" button counts what arrived; back at the bottom it follows again.
+ * The DOM stays bounded (`max-messages`, default 50). The list is anchored at its bottom by CSS
+ * (no script reads layout to follow new messages, so a chat storm costs no forced layout). While
+ * the reader is scrolled up, the list holds still and a "new messages" button counts what arrived;
+ * back at the bottom it follows again. Give the element a height (it has 320 px by default in the
+ * `panel` variant; the `overlay` variant's list is `--nm-chat-max-height` tall).
  *
  * Sending does not touch the network: the element fires `nm-chat-send`, which the player (or the
  * page) answers with `respondWith(promise)`; a 429 answer shows its Retry-After as a countdown and
@@ -62,7 +65,7 @@ const COUNTER_FROM = 50;
  * @cssproperty [--nm-color-text=#18181b] - text (panel variant)
  * @cssproperty [--nm-color-muted=#52525b] - names and quotes
  * @cssproperty [--nm-chat-host-color=#fde68a] - host message highlight (overlay variant)
- * @cssproperty [--nm-chat-max-height=40cqb] - tallest the message list gets (overlay variant)
+ * @cssproperty [--nm-chat-max-height=200px] - height of the message list (overlay variant)
  * @cssproperty [--nm-radius=12px] - corner radius
  * @cssproperty [--nm-space=8px] - spacing unit
  */
@@ -164,11 +167,6 @@ export class NmChat extends LitElement {
     if (changed.has('state')) this.#arrived(changed.get('state') as ShowState | null | undefined);
   }
 
-  /** Keeps the newest message in view while following. */
-  protected override updated(): void {
-    if (this._frozen === null) this.#toBottom();
-  }
-
   /** Renders the element from its properties and state. */
   protected override render() {
     const l = liveLocalizer(this.localizer, this.labels);
@@ -197,13 +195,15 @@ export class NmChat extends LitElement {
         aria-live=${this.#busy ? 'off' : 'polite'}
         @scroll=${this.#scrolled}
       >
-        ${repeat(
-          messages,
-          (m) => m.id,
-          (m) => html`<div class="message ${m.author.role}" part=${m.author.role === 'viewer' ? 'message' : 'message host-message'}>
-            ${this.#message(m, l)}
-          </div>`,
-        )}
+        <div class="list">
+          ${repeat(
+            messages,
+            (m) => m.id,
+            (m) => html`<div class="message ${m.author.role}" part=${m.author.role === 'viewer' ? 'message' : 'message host-message'}>
+              ${this.#message(m, l)}
+            </div>`,
+          )}
+        </div>
       </div>
       ${unread > 0
         ? html`<button class="new" part="new-messages" @click=${this.scrollToLatest}>${l.plural('chatNewMessages', unread)}</button>`
@@ -298,15 +298,15 @@ export class NmChat extends LitElement {
   }
 
   #scrolled = (event: Event): void => {
-    const list = event.currentTarget as HTMLElement;
-    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight <= FOLLOW_SLACK;
+    // The list scrolls from the bottom (column-reverse): 0 is the newest message, up is negative.
+    const atBottom = Math.abs((event.currentTarget as HTMLElement).scrollTop) <= FOLLOW_SLACK;
     if (atBottom && this._frozen !== null) this._frozen = null;
     else if (!atBottom && this._frozen === null) this._frozen = this.#visible();
   };
 
   #toBottom(): void {
     const list = this.renderRoot.querySelector<HTMLElement>('.messages');
-    if (list) list.scrollTop = list.scrollHeight;
+    if (list) list.scrollTop = 0;
   }
 
   #typed = (event: Event): void => {

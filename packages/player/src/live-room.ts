@@ -92,7 +92,8 @@ export const liveStyles: CSSResult = css`
     font-size: 0.9em;
   }
   .live nm-chat {
-    --nm-chat-max-height: 32cqb;
+    /* A third of the video area (the stage's block size, as player.styles.ts computes it). */
+    --nm-chat-max-height: calc(min(var(--_max-block), calc(100cqi / (var(--_stage-ratio)))) * 0.3);
   }
   .side .panel-host {
     display: flex;
@@ -105,6 +106,7 @@ export const liveStyles: CSSResult = css`
   }
   .panel-host nm-chat {
     flex: 1 1 50%;
+    block-size: auto;
     min-block-size: 0;
     inline-size: var(--nm-drawer-width, 380px);
     max-inline-size: 100%;

@@ -186,16 +186,18 @@ describe('<nm-chat> in the player', () => {
     expect(messagesOf(chat).length).to.equal(50);
     const list = shadow(chat).querySelector<HTMLElement>('[part="messages"]')!;
     expect(list.getAttribute('role')).to.equal('log');
-    await until(() => list.scrollHeight - list.scrollTop - list.clientHeight < 2, 'the list to follow the newest');
+    // It scrolls from the bottom (column-reverse): 0 is the newest.
+    expect(list.scrollTop).to.equal(0);
+    expect(list.scrollHeight).to.be.greaterThan(list.clientHeight);
 
     // The reader scrolls up: what they read stays put, a button counts what arrives.
-    list.scrollTop = 0;
+    list.scrollTop = -list.scrollHeight;
     await until(() => !chat.following, 'the list to hold');
     const firstShown = messagesOf(chat)[0]!.textContent;
     for (let i = 120; i < 125; i++) await director.viewerSays(`V${i}`, `message ${i}`);
     await until(() => !!shadow(chat).querySelector('[part="new-messages"]')?.textContent?.includes('5 new messages'), 'the new-messages button');
     expect(messagesOf(chat)[0]!.textContent).to.equal(firstShown);
-    expect(list.scrollTop).to.equal(0);
+    expect(list.scrollTop).to.be.closeTo(list.clientHeight - list.scrollHeight, 1.5);
     expect(await axeProblems(player)).to.deep.equal([]);
     shadow(chat).querySelector<HTMLButtonElement>('[part="new-messages"]')!.click();
     await until(() => chat.following && (lastMessage(chat)?.textContent?.includes('message 124') ?? false), 'following again');
