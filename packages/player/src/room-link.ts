@@ -32,13 +32,13 @@ export class RoomLink implements ReactiveController {
     if (this.#connected && this.#room) this.#offs = this.#wire(this.#room);
   }
 
-  /** @internal */
+  /** Wires the room when the element enters the page. */
   hostConnected(): void {
     this.#connected = true;
     if (this.#room && this.#offs.length === 0) this.#offs = this.#wire(this.#room);
   }
 
-  /** @internal */
+  /** Unwires when the element leaves the page: a removed element holds no subscription. */
   hostDisconnected(): void {
     this.#connected = false;
     this.#unwire();
