@@ -11,6 +11,9 @@
  *   package shape  node --test test/package-shape.test.mjs (the built packages as consumers see them)
  *   unit           vitest run
  *   browser        web-test-runner (Chromium)
+ *   storm          bench/storm.bench.ts --short: 10,000 events/s at <nm-player> for 10 s; prints
+ *                  its figures (long tasks, dropped frames, heap, DOM) and fails only when the DOM
+ *                  is not bounded — never on timing (the machine is shared)
  *
  * Prints each step's duration and ends with `tests: N passed, N failed[, N skipped]`, the sum of
  * the test counts the three test runners report (or `steps: …` when a step failed).
@@ -85,6 +88,10 @@ const steps = [
     command: [node, binPath('@web/test-runner', 'web-test-runner')],
     env: { WTR_SUMMARY_FILE: files.wtr },
     counts: counters.wtr,
+  },
+  {
+    name: 'storm',
+    command: [node, binPath('tsx'), 'bench/storm.bench.ts', '--short', '--assert-dom', '1500'],
   },
 ];
 

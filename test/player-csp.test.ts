@@ -281,6 +281,19 @@ describe('<nm-player> under a strict Content-Security-Policy', () => {
       expect(player.videoSrc).toMatch(/^blob:/);
       expect(log.requests.filter((url) => url.startsWith('https://images.example/'))).not.toEqual([]);
 
+      // The live room (its own chunk) loads under the same policy: chat, reactions, ticker, and
+      // a crowd reaction animates (Web Animations: no inline style).
+      await page.waitForFunction(() => !!document.querySelector('nm-player')?.shadowRoot?.querySelector('nm-chat')?.shadowRoot?.querySelector('[part="messages"]'), {
+        timeout: WAIT_MS,
+      });
+      expect(log.requests.some((url) => /\/chunks\/live-room-[\w-]+\.js$/.test(url))).toBe(true);
+      const particles = await page.evaluate(() => {
+        const reactions = document.querySelector('nm-player')!.shadowRoot!.querySelector('nm-reactions') as HTMLElement & { receive(c: Record<string, number>): void; particles: number };
+        reactions.receive({ heart: 5 });
+        return reactions.particles;
+      });
+      expect(particles).toBe(5);
+
       // Scrolled out of view, the player docks as a mini-player and keeps its place in the page
       // with a placeholder height: set without inline style, which this CSP refuses.
       await page.evaluate(() => {

@@ -1,12 +1,13 @@
 /**
  * The demo shop around the live show. `<nm-player>` plays the show (video, pinned product in
- * sync with the video, products); the page wires its request events to its own cart and draws
- * what the player does not have yet (flash sale, presale, poll, chat — the next elements) with
- * `@nightmarket/client`. Every piece of text that comes from the show — titles, chat — is set
+ * sync with the video, products, and the live room: chat with host replies, poll, reactions,
+ * purchase ticker, viewer count); the page gives the player its signed-in client, wires its
+ * commerce request events to its own cart, and draws what the player does not have yet (flash
+ * sale, presale) with `@nightmarket/client`. Every piece of text that comes from the show is set
  * with textContent: it is never parsed as HTML.
  */
 import { createClient, NightmarketError, type Money, type Product, type ShowState } from '@nightmarket/client';
-import '@nightmarket/player/define';
+import type { NmPlayer } from '@nightmarket/player';
 
 const SHOW = 'spring-launch';
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -22,6 +23,12 @@ const viewerId = localStorage.getItem('nm-demo-viewer') ?? `shopper-${crypto.ran
 localStorage.setItem('nm-demo-viewer', viewerId);
 const client = createClient({ baseUrl: new URL('/api/', location.href), getToken: () => `${viewerId}~You` });
 const room = client.join(SHOW);
+
+// The player chats and votes as this viewer: give it the client before the elements are defined,
+// so that it joins once, with it. (Its chat, reactions and votes go through this client.)
+const player = document.getElementById('player') as NmPlayer;
+player.client = client;
+await import('@nightmarket/player/define');
 
 let locale = navigator.language;
 const money = (m: Money): string => {
@@ -39,8 +46,6 @@ function render(state: ShowState): void {
   $('host').textContent = `with ${state.show.host.name}${state.show.host.verified ? ' ✓' : ''} · ${compact(state.viewers)} watching`;
   renderSale(state);
   renderPresale(state);
-  renderPoll(state);
-  renderChat(state);
   renderProducts(state);
 }
 
@@ -88,52 +93,6 @@ function renderPresale(state: ShowState): void {
   $('presale-balance').textContent = money(presale.balance);
   $('presale-count').textContent = `${presale.depositsTaken.toLocaleString(locale)} deposits${presale.units ? ` of ${presale.units.toLocaleString(locale)}` : ''}${presale.refundable ? ' · refundable' : ''}`;
   $('presale-buy').dataset['presale'] = presale.id;
-}
-
-const voted = new Set<string>(JSON.parse(localStorage.getItem('nm-demo-votes') ?? '[]') as string[]);
-function renderPoll(state: ShowState): void {
-  const poll = state.polls.find((p) => p.status === 'open') ?? state.polls.at(-1);
-  $('poll').hidden = !poll;
-  if (!poll) return;
-  $('poll-q').textContent = poll.status === 'closed' ? `${poll.question} (final result)` : poll.question;
-  $('poll-options').replaceChildren(
-    ...poll.options.map((option) => {
-      const share = poll.totalVotes ? Math.round((100 * option.votes) / poll.totalVotes) : 0;
-      const button = el('button');
-      button.type = 'button';
-      button.disabled = poll.status === 'closed' || voted.has(poll.id);
-      const fill = el('span', undefined, 'fill');
-      fill.style.width = `${share}%`;
-      button.append(fill, el('span', `${option.label} — ${share}%`));
-      button.addEventListener('click', () => {
-        voted.add(poll.id);
-        localStorage.setItem('nm-demo-votes', JSON.stringify([...voted]));
-        client.vote(SHOW, poll.id, { optionId: option.id }).catch(() => undefined);
-        if (room.state) renderPoll(room.state);
-      });
-      const li = el('li');
-      li.append(button);
-      return li;
-    }),
-  );
-}
-
-let chatSeen = '';
-function renderChat(state: ShowState): void {
-  const last = state.chat.at(-1)?.id ?? '';
-  if (last === chatSeen) return;
-  chatSeen = last;
-  const list = $('chat');
-  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  list.replaceChildren(
-    ...state.chat.slice(-40).map((m) => {
-      const li = el('li', undefined, m.author.role === 'viewer' ? '' : 'host-msg');
-      if (m.replyTo) li.append(el('span', `${m.replyTo.authorName}: ${m.replyTo.text}`, 'quote'));
-      li.append(el('span', m.author.name, 'who'), el('span', m.text));
-      return li;
-    }),
-  );
-  if (atBottom) list.scrollTop = list.scrollHeight;
 }
 
 let productsKey = '';
@@ -195,12 +154,11 @@ async function addToCart(productId: string, variantId?: string): Promise<void> {
     await refreshCart();
     $('cart-button').animate?.([{ transform: 'scale(1.15)' }, { transform: 'none' }], { duration: matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 250 });
   } catch (error) {
-    $('chat-msg').textContent = problem(error);
+    $('buy-msg').textContent = problem(error);
   }
 }
 
 // The player asks; the page answers with its own cart (the commerce adapter will make this optional).
-const player = $('player');
 player.addEventListener('nm-add-to-cart', (event) => {
   event.preventDefault();
   void addToCart(event.detail.product.id, event.detail.variantId);
@@ -254,44 +212,7 @@ $('presale-buy').addEventListener('click', async (e) => {
     $('presale-msg').textContent = problem(error);
   }
 });
-$('chat-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const input = $<HTMLInputElement>('chat-input');
-  try {
-    await client.sendChat(SHOW, { text: input.value });
-    input.value = '';
-    $('chat-msg').textContent = '';
-  } catch (error) {
-    $('chat-msg').textContent = problem(error);
-  }
-});
-
-// --- crowd ---------------------------------------------------------------------------------------
-
-let hearts = 0;
-room.on('reaction', (e) => {
-  hearts += Object.values(e.data.counts).reduce((a, b) => a + b, 0);
-  $('hearts').textContent = compact(hearts);
-});
-$('react').addEventListener('click', () => void client.react(SHOW, { kind: 'heart' }).catch(() => undefined));
-
-// Social proof, at most one notice every 2.5 s so a burst does not flood the screen.
-let lastTicker = 0;
-room.on('purchase', (e) => {
-  if (Date.now() - lastTicker < 2500) return;
-  lastTicker = Date.now();
-  const title = (room.state && productOf(room.state, e.data.productId)?.title) ?? 'an item';
-  $('ticker').textContent = `${e.data.buyer} just bought ${e.data.quantity} × ${title}`;
-});
-
 // Render at most once per frame, however many events arrive.
-let frame = 0;
-room.subscribe((state) => {
-  if (frame) return;
-  frame = requestAnimationFrame(() => {
-    frame = 0;
-    render(room.state ?? state);
-  });
-});
+room.subscribe(render, { coalesce: 'frame' });
 render(await room.ready);
 void refreshCart().catch(() => undefined);

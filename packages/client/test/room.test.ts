@@ -96,6 +96,36 @@ describe('Room', () => {
     room.close();
   });
 
+  it("coalesces state deliveries per frame with { coalesce: 'frame' }, always with the latest state", async () => {
+    const { show } = setup();
+    const room = createClient({ baseUrl: BASE }).join(show.id);
+    await room.ready;
+    await until(room, () => room.status === 'open');
+    const each: number[] = [];
+    const framed: number[] = [];
+    room.subscribe((s) => each.push(s.seq));
+    const off = room.subscribe((s) => framed.push(s.seq), { coalesce: 'frame' });
+    // 200 events in one burst: the engine emits them synchronously, the stream carries them in a few chunks.
+    await Promise.all(Array.from({ length: 200 }, (_, i) => show.setViewers(i + 1)));
+    const final = show.engine.state.seq;
+    await until(room, (s) => s.seq === final);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(each.at(-1)).toBe(final);
+    expect(each.length).toBe(200);
+    expect(framed.at(-1)).toBe(final);
+    // Far fewer deliveries than events, each newer than the one before.
+    expect(framed.length).toBeLessThan(20);
+    expect([...framed].sort((a, b) => a - b)).toEqual(framed);
+    expect(new Set(framed).size).toBe(framed.length);
+    // Unsubscribing drops a pending delivery.
+    await show.setViewers(1000);
+    off();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(framed.at(-1)).toBe(final);
+    expect(() => room.subscribe(() => undefined, { coalesce: 'sometimes' as never })).toThrow(/coalesce must be 'event' or 'frame'/);
+    room.close();
+  });
+
   it('recovers from a gap by fetching a new snapshot', async () => {
     const { show } = setup();
     const seq = show.engine.state.seq;

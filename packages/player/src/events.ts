@@ -76,6 +76,8 @@ export class NmRequestEvent<D, R> extends Event {
     if (this.#response) throw new DOMException(`${this.type}: respondWith() was already called for this event.`, 'InvalidStateError');
     this.preventDefault();
     this.#response = Promise.resolve(response);
+    // Whoever asked awaits it; an unobserved rejection here is not an unhandled one.
+    this.#response.catch(() => undefined);
   }
 }
 

@@ -11,6 +11,25 @@ export { NmProductCard } from './product-card.js';
 export { NmCart, type CartHost } from './cart.js';
 export { NmBuySheet } from './buy-sheet.js';
 export { NmCountdown } from './countdown.js';
+export { NmChat } from './chat.js';
+export { NmPoll } from './poll.js';
+export { NmReactions } from './reactions.js';
+export { NmPurchaseTicker, type PurchaseNotice } from './purchase-ticker.js';
+export { NmViewerCount } from './viewer-count.js';
+export {
+  LIVE_EVENTS,
+  NmChatSendEvent,
+  NmLiveRequestEvent,
+  NmReactEvent,
+  NmVoteEvent,
+  type ChatIntent,
+  type ReactIntent,
+  type VoteIntent,
+} from './live-events.js';
+export { LiveLocalizer, liveLocalizer, type LivePluralKey, type LiveTextKey } from './i18n/live-localize.js';
+export { liveEn, type LiveMessages } from './i18n/live-messages.js';
+export { RoomLink } from './room-link.js';
+export { cleanText, mentionSegments, shortTitle, type TextSegment } from './text.js';
 export {
   EVENTS,
   NmRequestEvent,

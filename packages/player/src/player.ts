@@ -36,6 +36,9 @@ import { playerStyles } from './player.styles.js';
 import { safeUrl, sharedStyles } from './shared-styles.js';
 import { loadHls, nativeSuffices, VideoController, type PlaybackEngine, type VideoSource, type VideoStatus } from './video/video-controller.js';
 
+/** The live room (chat, reactions, polls, purchases, viewer count): a module loaded on demand. */
+type LiveModule = typeof import('./live-room.js');
+
 /** How the player arranges video and products. */
 export type PlayerLayout = 'overlay' | 'side' | 'auto';
 
@@ -64,7 +67,10 @@ const SIDE_MIN_WIDTH = 720;
  * @fires nm-checkout - a checkout was confirmed (cart, reservation or buy now); cancelable, `respondWith` the result.
  * @fires nm-reserve - "Buy now" on a product in a live flash sale: units are held first; cancelable, `respondWith` the reservation.
  * @fires nm-buy-now - "Buy now" pressed on a product; cancelable (the player then shows nothing).
- * @fires nm-product-click - a product's title or image pressed; cancelable.
+ * @fires nm-product-click - a product's title or image (or a product mentioned in the chat) pressed; cancelable.
+ * @fires nm-chat-send - the viewer sent a chat message; cancelable (then answer it with `respondWith()`), else the player posts it.
+ * @fires nm-react - the viewer tapped a reaction; cancelable, else the player sends it.
+ * @fires nm-vote - the viewer voted in a poll; cancelable, else the player sends the vote.
  *
  * @csspart base - the player's frame (video and products)
  * @csspart stage - the video area
@@ -93,6 +99,11 @@ const SIDE_MIN_WIDTH = 720;
  * @csspart cart - the cart (`<nm-cart>`)
  * @csspart sheet - the buy-now sheet (`<nm-buy-sheet>`)
  * @csspart notice - a commerce error shown over the video
+ * @csspart live - the live room over the bottom of the video (ticker, poll, chat, reactions)
+ * @csspart chat - the chat (`<nm-chat>`: over the video, or in the side panel)
+ * @csspart poll - the live poll (`<nm-poll>`)
+ * @csspart ticker - the purchase ticker (`<nm-purchase-ticker>`)
+ * @csspart reactions - the reaction button and hearts (`<nm-reactions>`)
  *
  * @cssproperty [--nm-color-accent=#e11d48] - buttons, sale prices
  * @cssproperty [--nm-color-on-accent=#ffffff] - text on accent
@@ -197,6 +208,8 @@ export class NmPlayer extends LitElement {
   #clock: ReturnType<typeof setInterval> | undefined;
   #resize: ResizeObserver | undefined;
   #visibility: IntersectionObserver | undefined;
+  #live: LiveModule | undefined;
+  #liveLoading = false;
 
   constructor() {
     super();
@@ -429,6 +442,7 @@ export class NmPlayer extends LitElement {
                 .localizer=${l}
                 @nm-drawer-toggle=${this.#drawerToggled}
               ></nm-product-drawer>
+              ${this.#liveRoom('panel', state, side)}
             </div>`
           : nothing}
         ${state ? this._shop?.dialogs() : nothing}
@@ -457,7 +471,7 @@ export class NmPlayer extends LitElement {
         : nothing}
       <span class="host" part="host">${state.show.host.name}</span>
       <span class="spacer"></span>
-      ${live && state.viewers > 0 ? html`<span class="viewers" part="viewers">${l.plural('viewers', state.viewers)}</span>` : nothing}
+      ${live && state.viewers > 0 ? (this.#liveRoom('viewers', state, false) ?? html`<span class="viewers" part="viewers">${l.plural('viewers', state.viewers)}</span>`) : nothing}
       ${this.mini ? html`<button class="icon" part="expand" @click=${this.#expand}>${l.t('expand')}</button>` : nothing}
     </div>`;
   }
@@ -553,6 +567,7 @@ export class NmPlayer extends LitElement {
     const tracks = video ? [...video.textTracks].filter((t) => t.kind === 'subtitles' || t.kind === 'captions') : [];
     const captionsOn = tracks.some((t) => t.mode === 'showing');
     return html`<div class="bottom" part="bottom-bar">
+      ${this.mini ? nothing : this.#liveRoom('bottom', state, side)}
       ${pinned && !this.mini
         ? html`<div class="pinned" part="pinned">
             <p class="pinned-label">${l.t('nowShowing')}</p>
@@ -657,11 +672,12 @@ export class NmPlayer extends LitElement {
     if (!nativeSuffices(document.createElement('video'), { programDateTime: true })) void loadHls();
     this._failed = null;
     this._connection = 'connecting';
+    this.#client = client;
     const room = client.join(this.show);
     this.#room = room;
-    this.#client = client;
     this.#offs.push(
-      room.subscribe((state) => this.#setState(state)),
+      // At most one render a frame, however many events arrive (10,000 a second in a storm).
+      room.subscribe((state) => this.#setState(state), { coalesce: 'frame' }),
       room.on('status', (status) => {
         this._connection = status;
         if (status === 'reconnecting') this.#announce(this.#localizer.t('reconnecting'));
@@ -711,6 +727,7 @@ export class NmPlayer extends LitElement {
   #setState(state: ShowState): void {
     const before = this._state;
     this._state = state;
+    this.#loadLive(state);
     // Start the stream now, before the re-render of the whole UI: the first frame is what viewers wait for.
     this.#syncVideo();
     if (before?.show.status !== state.show.status) {
@@ -722,6 +739,29 @@ export class NmPlayer extends LitElement {
       this.#clock = state.show.status === 'scheduled' ? setInterval(() => this.requestUpdate(), 1000) : undefined;
     }
     this.dispatchEvent(new NmStateChangeEvent(state));
+  }
+
+  // --- Live room (its own module, loaded once a show has chat, reactions or polls) ------------------
+
+  #loadLive(state: ShowState): void {
+    if (this.#liveLoading || !state.capabilities.some((c) => c === 'chat' || c === 'reactions' || c === 'polls')) return;
+    this.#liveLoading = true;
+    import('./live-room.js').then(
+      (live) => {
+        this.#live = live;
+        live.attach(this, this.renderRoot as ShadowRoot, () => this.#client ?? undefined);
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        this.#liveLoading = false;
+        console.error('<nm-player>: the live room (chat, reactions, polls) could not be loaded:', error);
+      },
+    );
+  }
+
+  #liveRoom(slot: 'bottom' | 'panel' | 'viewers', state: ShowState, side: boolean) {
+    const room = this.#room;
+    return this.#live && room ? this.#live.renderLive(slot, { room, state, localizer: this.#localizer, labels: this.labels, side }) : null;
   }
 
   // --- Pins ---------------------------------------------------------------------------------------

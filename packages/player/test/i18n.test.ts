@@ -4,6 +4,12 @@ import { ko } from '../src/i18n/ko.js';
 import { pt } from '../src/i18n/pt.js';
 import { zhCN } from '../src/i18n/zh-cn.js';
 import { zhTW } from '../src/i18n/zh-tw.js';
+import { liveKo } from '../src/i18n/live-ko.js';
+import { liveEn } from '../src/i18n/live-messages.js';
+import { livePt } from '../src/i18n/live-pt.js';
+import { liveZhCN } from '../src/i18n/live-zh-cn.js';
+import { liveZhTW } from '../src/i18n/live-zh-tw.js';
+import { LiveLocalizer } from '../src/i18n/live-localize.js';
 import { sampleShow } from '@nightmarket/testing';
 
 describe('message catalogue', () => {
@@ -16,6 +22,27 @@ describe('message catalogue', () => {
         expect(placeholders(catalogue[key]), `${name}.${key}`).toEqual(placeholders(en[key]));
       }
     }
+  });
+
+  it('has every live-room message in every locale, with the same placeholders as English', () => {
+    const placeholders = (value: unknown): string[] =>
+      [...new Set([...JSON.stringify(value).matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))].sort();
+    for (const [name, catalogue] of Object.entries({ liveZhCN, liveZhTW, livePt, liveKo })) {
+      expect(Object.keys(catalogue).sort(), name).toEqual(Object.keys(liveEn).sort());
+      for (const key of Object.keys(liveEn) as (keyof typeof liveEn)[]) {
+        expect(placeholders(catalogue[key]), `${name}.${key}`).toEqual(placeholders(liveEn[key]));
+      }
+    }
+  });
+
+  it('formats live-room counts compactly per locale and fills untrusted names as text', () => {
+    const live = (locale: string) => new LiveLocalizer(new Localizer(locale));
+    expect(live('en').compact(1234)).toBe('1.2K');
+    expect(live('zh-CN').compact(12_345)).toBe('1.2万');
+    expect(live('pt-BR').compact(1234)).toBe('1,2\u00a0mil');
+    expect(live('en').plural('purchased', 2, { buyer: '<b>L**</b>', product: 'Tea set' })).toBe('<b>L**</b> just bought 2 × Tea set');
+    expect(live('zh-CN').plural('chatNewMessages', 3)).toBe('3 条新消息');
+    expect(new LiveLocalizer(new Localizer('en'), { chatSend: 'Post' }).t('chatSend')).toBe('Post');
   });
 
   it('matches locales by language and script', () => {

@@ -60,6 +60,18 @@ export interface JoinOptions {
   random?: (() => number) | undefined;
 }
 
+/** Options of {@link Room.subscribe}. */
+export interface SubscribeOptions {
+  /**
+   * When to call the listener:
+   * - `'event'` (default): after every change, synchronously;
+   * - `'frame'`: at most once per animation frame (`requestAnimationFrame`; a 16 ms timer where
+   *   there is none, as in Node), with the latest state. What a renderer wants under an event
+   *   storm: thousands of events a second become one render a frame.
+   */
+  coalesce?: 'event' | 'frame' | undefined;
+}
+
 type Listener<T> = (payload: T) => void;
 
 /** Thrown internally to end a stream so the room fetches a fresh snapshot first. */
@@ -91,9 +103,10 @@ export interface Room {
   serverNow(): number;
   /**
    * Calls `listener` with the new state after every change (event applied or snapshot
-   * reloaded). Returns a function that unsubscribes.
+   * reloaded), or with `{ coalesce: 'frame' }` at most once per animation frame with the latest
+   * state. Returns a function that unsubscribes (and drops a delivery still pending).
    */
-  subscribe(listener: (state: ShowState) => void): () => void;
+  subscribe(listener: (state: ShowState) => void, options?: SubscribeOptions): () => void;
   /**
    * Listens to one kind of room event: a protocol event type (`'chat.message'`, `'purchase'`, …,
    * delivered after the state includes it) or `'status'`, `'error'`, `'resync'`, `'unknown'`.
@@ -170,11 +183,32 @@ export class LiveRoom implements Room {
 
   /**
    * Calls `listener` with the new state after every change (event applied or snapshot
-   * reloaded). Returns a function that unsubscribes.
+   * reloaded), or with `{ coalesce: 'frame' }` at most once per animation frame with the latest
+   * state. Returns a function that unsubscribes (and drops a delivery still pending).
    */
-  subscribe(listener: (state: ShowState) => void): () => void {
-    this.#stateListeners.add(listener);
-    return () => this.#stateListeners.delete(listener);
+  subscribe(listener: (state: ShowState) => void, options: SubscribeOptions = {}): () => void {
+    const coalesce = options.coalesce ?? 'event';
+    if (coalesce !== 'event' && coalesce !== 'frame') {
+      throw new TypeError(`subscribe: options.coalesce must be 'event' or 'frame', got ${JSON.stringify(coalesce)}.`);
+    }
+    if (coalesce === 'event') {
+      this.#stateListeners.add(listener);
+      return () => this.#stateListeners.delete(listener);
+    }
+    let pending: (() => void) | undefined;
+    const flush = (): void => {
+      pending = undefined;
+      if (this.#state) listener(this.#state);
+    };
+    const perFrame: Listener<ShowState> = () => {
+      pending ??= nextFrame(() => safely(flush));
+    };
+    this.#stateListeners.add(perFrame);
+    return () => {
+      this.#stateListeners.delete(perFrame);
+      pending?.();
+      pending = undefined;
+    };
   }
 
   /**
@@ -429,6 +463,16 @@ function isFatal(error: NightmarketError): boolean {
 
 function truncate(text: string): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** Runs `fn` before the next repaint (a 16 ms timer without `requestAnimationFrame`); returns a cancel function. */
+function nextFrame(fn: () => void): () => void {
+  if (typeof requestAnimationFrame === 'function') {
+    const id = requestAnimationFrame(fn);
+    return () => cancelAnimationFrame(id);
+  }
+  const id = setTimeout(fn, 16);
+  return () => clearTimeout(id);
 }
 
 function safely(fn: () => void): void {

@@ -642,6 +642,9 @@ export const EventEnvelopeSchema = v.pipe(
 // Viewer requests
 // ---------------------------------------------------------------------------------------------
 
+/** Longest chat message, in UTF-16 code units (JavaScript string length) after trimming. */
+export const CHAT_MAX_LENGTH = 500;
+
 /** Schema of {@link ChatRequest}, the body of `POST shows/{showId}/chat`. */
 export const ChatRequestSchema = v.pipe(
   v.object({
@@ -649,8 +652,8 @@ export const ChatRequestSchema = v.pipe(
       v.string(),
       v.trim(),
       v.minLength(1, 'must not be empty'),
-      v.maxLength(500, 'must be at most 500 characters'),
-      d('Message text, 1–500 characters after trimming.'),
+      v.maxLength(CHAT_MAX_LENGTH, `must be at most ${CHAT_MAX_LENGTH} characters`),
+      d(`Message text, 1–${CHAT_MAX_LENGTH} characters after trimming.`),
     ),
     replyTo: v.optional(v.pipe(IdSchema, d('Id of the message this one answers.'))),
   }),
