@@ -1,12 +1,12 @@
 /**
  * The demo shop around the live show. `<nm-player>` plays the show (video, pinned product in
  * sync with the video, products, and the live room: chat with host replies, poll, reactions,
- * purchase ticker, viewer count); the page gives the player its signed-in client, wires its
- * commerce request events to its own cart, and draws what the player does not have yet (flash
- * sale, presale) with `@nightmarket/client`. Every piece of text that comes from the show is set
+ * purchase ticker, viewer count, cart, buy-now sheet, deposits); the page gives the player its
+ * signed-in client, shows the player's cart in its header (`<nm-cart for="player">`), and draws its
+ * own catalogue and sale panels with `@nightmarket/client`, buying through the player. Every piece of text that comes from the show is set
  * with textContent: it is never parsed as HTML.
  */
-import { createClient, NightmarketError, type Money, type Product, type ShowState } from '@nightmarket/client';
+import { createClient, type Money, type Product, type ShowState } from '@nightmarket/client';
 import type { NmPlayer } from '@nightmarket/player';
 
 const SHOW = 'spring-launch';
@@ -36,7 +36,6 @@ const money = (m: Money): string => {
   return format.format(m.amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
 };
 const compact = (n: number): string => new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
-const problem = (error: unknown): string => (error instanceof NightmarketError ? error.detail : 'Something went wrong; please try again.');
 
 // --- the show ------------------------------------------------------------------------------------
 
@@ -129,90 +128,51 @@ function renderProducts(state: ShowState): void {
 }
 
 // --- cart and buying -----------------------------------------------------------------------------
+//
+// The player's checkout hooks do the buying: this shop uses the show backend's own cart (the
+// default; a shop with its own cart would set `player.commerce` or answer the request events, see
+// docs/wire-your-checkout.md). The page's buttons ask the player, so every purchase goes through
+// the same events, optimistic cart, flash-sale hold and confirmation sheet as the player's own.
 
-async function refreshCart(): Promise<void> {
-  const cart = await client.getCart(SHOW);
-  const count = cart.lines.reduce((n, l) => n + l.quantity, 0);
-  $('cart-count').textContent = String(count);
-  $('cart-lines').replaceChildren(
-    ...cart.lines.map((line) => {
-      const li = el('li');
-      li.append(el('span', `${line.quantity} × ${line.title}`), el('span', money({ ...line.unitPrice, amount: line.unitPrice.amount * line.quantity })));
-      return li;
-    }),
-  );
-  $('cart-subtotal').textContent = money(cart.subtotal);
-  $<HTMLButtonElement>('checkout').disabled = cart.lines.length === 0;
+function bindCart(): void {
+  const cart = player.cart;
+  if (!cart || cart === boundCart) return;
+  boundCart = cart;
+  cart.subscribe((state) => {
+    const count = state.cart?.lines.reduce((n, l) => n + l.quantity, 0) ?? 0;
+    if ($('cart-count').textContent !== String(count) && count > 0) {
+      $('cart-button').animate?.([{ transform: 'scale(1.15)' }, { transform: 'none' }], { duration: matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 250 });
+    }
+    $('cart-count').textContent = String(count);
+  });
 }
+let boundCart: typeof player.cart = null;
+player.addEventListener('nm-shop-ready', bindCart);
+player.addEventListener('nm-state-change', bindCart);
 
-async function addToCart(productId: string, variantId?: string): Promise<void> {
+async function addToCart(productId: string): Promise<void> {
   const product = room.state && productOf(room.state, productId);
-  const variant = variantId ? product?.variants.find((v) => v.id === variantId) : product?.variants.find((v) => v.available);
+  const variant = product?.variants.find((v) => v.available);
   if (!product || !variant) return;
-  try {
-    await client.addToCart(SHOW, { productId, variantId: variant.id, quantity: 1 });
-    await refreshCart();
-    $('cart-button').animate?.([{ transform: 'scale(1.15)' }, { transform: 'none' }], { duration: matchMedia('(prefers-reduced-motion: reduce)').matches ? 0 : 250 });
-  } catch (error) {
-    $('buy-msg').textContent = problem(error);
-  }
+  // Errors show in the player (and roll the cart back); nothing to do here.
+  await player.addToCart({ product, variantId: variant.id, quantity: 1 }).catch(() => undefined);
 }
 
-// The player asks; the page answers with its own cart (the commerce adapter will make this optional).
-player.addEventListener('nm-add-to-cart', (event) => {
-  event.preventDefault();
-  void addToCart(event.detail.product.id, event.detail.variantId);
-});
-player.addEventListener('nm-buy-now', async (event) => {
-  event.preventDefault();
-  const { product, variantId, quantity, saleId } = event.detail;
-  const message = $('buy-msg');
-  try {
-    const result = saleId
-      ? await client.checkout(SHOW, { source: 'reservation', reservationId: (await client.reserve(SHOW, { saleId, quantity })).id })
-      : await client.checkout(SHOW, { source: 'items', lines: [{ productId: product.id, variantId, quantity }] });
-    message.textContent = result.kind === 'order' ? `Yours: ${product.title} for ${money(result.order.total)} — order ${result.order.id.slice(0, 8)}.` : 'Continue to payment…';
-  } catch (error) {
-    message.textContent = problem(error);
-  }
-});
-$('cart-button').addEventListener('click', () => {
-  void refreshCart();
-  $<HTMLDialogElement>('cart-dialog').showModal();
-});
-$('checkout').addEventListener('click', async () => {
-  try {
-    const result = await client.checkout(SHOW, { source: 'cart' });
-    $('cart-msg').textContent = result.kind === 'order' ? `Order ${result.order.id.slice(0, 8)} confirmed — ${money(result.order.total)}.` : 'Continue to payment…';
-    await refreshCart();
-  } catch (error) {
-    $('cart-msg').textContent = problem(error);
-  }
-});
-$('sale-buy').addEventListener('click', async () => {
+$('cart-button').addEventListener('click', () => $<HTMLDialogElement>('cart-dialog').showModal());
+$('sale-buy').addEventListener('click', () => {
   const sale = room.state && currentSale(room.state);
-  if (!sale) return;
-  const message = $('sale-msg');
-  try {
-    const hold = await client.reserve(SHOW, { saleId: sale.id, quantity: 1 });
-    message.textContent = 'Got one! Confirming your order…';
-    const result = await client.checkout(SHOW, { source: 'reservation', reservationId: hold.id });
-    message.textContent = result.kind === 'order' ? `Yours for ${money(result.order.total)} — order ${result.order.id.slice(0, 8)}.` : 'Continue to payment…';
-  } catch (error) {
-    message.textContent = problem(error);
-  }
+  const product = sale && room.state && productOf(room.state, sale.productId);
+  if (!sale || !product) return;
+  // The player holds the unit (nm-reserve), then shows the sheet to confirm.
+  void player.buyNow({ product, variantId: sale.variantId, quantity: 1, saleId: sale.status === 'live' ? sale.id : undefined });
 });
 $('presale-buy').addEventListener('click', async (e) => {
   const presaleId = (e.currentTarget as HTMLElement).dataset['presale'];
-  if (!presaleId) return;
-  try {
-    const order = await client.deposit(SHOW, { presaleId, quantity: 1 });
-    $('presale-msg').textContent = `Deposit of ${money(order.total)} paid; balance ${order.presale ? money(order.presale.balance) : ''} due later.`;
-  } catch (error) {
-    $('presale-msg').textContent = problem(error);
-  }
+  const presale = room.state?.presales.find((p) => p.id === presaleId);
+  const product = presale && room.state && productOf(room.state, presale.productId);
+  if (!presale || !product) return;
+  await player.deposit({ presale, product, quantity: 1 }).catch(() => undefined);
 });
 // Render at most once per frame, however many events arrive.
 room.subscribe(render, { coalesce: 'frame' });
 render(await room.ready);
-void refreshCart().catch(() => undefined);

@@ -37,6 +37,8 @@ export {
   NmUpdateCartEvent,
   NmCheckoutEvent,
   NmReserveEvent,
+  NmDepositEvent,
+  NmDepositOfferEvent,
   NmBuyNowEvent,
   NmDrawerToggleEvent,
   NmProductClickEvent,
@@ -45,6 +47,7 @@ export {
   type PurchaseIntent,
   type CartChange,
   type ReserveIntent,
+  type DepositIntent,
   type VideoErrorKind,
 } from './events.js';
 export { Localizer, catalogueFor, hasCatalogue, loadCatalogue, type CatalogueLocale, type PluralKey, type TextKey } from './i18n/localize.js';
