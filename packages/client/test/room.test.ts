@@ -334,3 +334,35 @@ describe('commerce and viewer calls', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
+
+describe('Room sharing', () => {
+  it('shares one event stream between joins of the same show, and closes it with the last handle', async () => {
+    const { backend, show } = setup();
+    const client = createClient({ baseUrl: BASE });
+    const first = client.join(show.id);
+    const second = client.join(show.id);
+    await Promise.all([first.ready, second.ready]);
+    await until(first, () => first.status === 'open');
+    expect(backend.faults.streamRequests).toBe(1);
+    const seen: string[] = [];
+    second.on('chat.message', (e) => seen.push(e.data.text));
+    first.close();
+    expect(first.status).toBe('closed');
+    await show.viewerSays('Mei', 'still here?');
+    await until(second, (s) => s.chat.some((m) => m.text === 'still here?'));
+    expect(seen).toEqual(['still here?']);
+    second.close();
+    // A join after the last handle closed opens a new connection.
+    const third = client.join(show.id);
+    await third.ready;
+    await until(third, () => third.status === 'open');
+    expect(backend.faults.streamRequests).toBe(2);
+    third.close();
+    // Joins with options get a connection of their own.
+    const own = client.join(show.id, { retryMs: 500 });
+    await own.ready;
+    await until(own, () => own.status === 'open');
+    expect(backend.faults.streamRequests).toBe(3);
+    own.close();
+  });
+});

@@ -42,6 +42,17 @@ type LiveModule = typeof import('./live-room.js');
 /** How the player arranges video and products. */
 export type PlayerLayout = 'overlay' | 'side' | 'auto';
 
+/**
+ * One client per backend for the players that make their own: players of one show then share one
+ * event stream (a browser opens at most six HTTP/1.1 connections to a host).
+ */
+const CLIENTS = new Map<string, NightmarketClient>();
+function clientFor(baseUrl: string): NightmarketClient {
+  let client = CLIENTS.get(baseUrl);
+  if (!client) CLIENTS.set(baseUrl, (client = createClient({ baseUrl })));
+  return client;
+}
+
 /** Width (px) from which `layout="auto"` puts the products beside the video. */
 const SIDE_MIN_WIDTH = 720;
 
@@ -661,7 +672,7 @@ export class NmPlayer extends LitElement {
     this.#leave();
     if (!this.isConnected) return;
     // `api` may be relative to the page (`/nightmarket/`), like any URL attribute.
-    const client = this.client ?? (this.api ? createClient({ baseUrl: new URL(this.api, document.baseURI) }) : undefined);
+    const client = this.client ?? (this.api ? clientFor(new URL(this.api, document.baseURI).href) : undefined);
     if (!client || !this.show) {
       if (!this.client && !this.api) console.warn('<nm-player>: set the `api` and `show` attributes (or the `client` property and `show`) to play a show.');
       return;

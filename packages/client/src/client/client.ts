@@ -44,7 +44,7 @@ import { protocolCommerce, type CommerceAdapter } from '../commerce/adapter.js';
 import { ShowCart, type ShowCartOptions } from '../commerce/cart.js';
 import { ServerClock } from './clock.js';
 import { request, type CallOptions, type HttpContext, type IdempotentCallOptions, type TokenProvider } from './http.js';
-import { fetchSnapshot, LiveRoom, type JoinOptions, type Room } from './room.js';
+import { fetchSnapshot, LiveRoom, RoomHandle, type JoinOptions, type Room, type SharedRoom } from './room.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -79,6 +79,7 @@ export class NightmarketClient {
   /** The checkout hooks this client's carts use: `options.commerce`, else the backend's own cart. */
   readonly commerce: CommerceAdapter;
   readonly #ctx: HttpContext;
+  readonly #rooms = new Map<string, SharedRoom>();
 
   constructor(options: ClientOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -126,9 +127,25 @@ export class NightmarketClient {
     return fetchSnapshot(this.#ctx, this.clock, checkId('getShow', 'showId', showId), options.signal);
   }
 
-  /** Joins a show: returns a {@link Room} that loads the snapshot and follows the live events. */
+  /**
+   * Joins a show: returns a {@link Room} that loads the snapshot and follows the live events.
+   *
+   * Joins of the same show without options share one connection (each gets its own handle, and
+   * the connection closes with the last handle): ten players of one show on a page hold one event
+   * stream, not ten — a browser opens at most six HTTP/1.1 connections to a host.
+   */
   join(showId: string, options: JoinOptions = {}): Room {
-    return new LiveRoom(this.#ctx, this.clock, checkId('join', 'showId', showId), options);
+    const id = checkId('join', 'showId', showId);
+    if (Object.values(options).some((value) => value !== undefined)) return new LiveRoom(this.#ctx, this.clock, id, options);
+    let shared = this.#rooms.get(id);
+    if (!shared || shared.room.status === 'closed') {
+      const room = new LiveRoom(this.#ctx, this.clock, id, {});
+      shared = { room, handles: 0 };
+      this.#rooms.set(id, shared);
+    }
+    return new RoomHandle(shared, () => {
+      if (this.#rooms.get(id) === shared) this.#rooms.delete(id);
+    });
   }
 
   /** The viewer's cart for a show. */

@@ -117,6 +117,81 @@ export interface Room {
   close(): void;
 }
 
+/** @internal A connection shared by the handles of one client's joins of one show. */
+export interface SharedRoom {
+  readonly room: LiveRoom;
+  handles: number;
+}
+
+/**
+ * @internal One join of a shared connection: a {@link Room} whose listeners and `close()` are its
+ * own. The connection closes when its last handle does.
+ */
+export class RoomHandle implements Room {
+  readonly showId: string;
+  readonly ready: Promise<ShowState>;
+  readonly #shared: SharedRoom;
+  readonly #forget: () => void;
+  readonly #offs = new Set<() => void>();
+  #closed = false;
+
+  constructor(shared: SharedRoom, forget: () => void) {
+    shared.handles++;
+    this.#shared = shared;
+    this.#forget = forget;
+    this.showId = shared.room.showId;
+    this.ready = shared.room.ready;
+  }
+
+  get state(): ShowState | null {
+    return this.#shared.room.state;
+  }
+
+  get status(): ConnectionStatus {
+    return this.#closed ? 'closed' : this.#shared.room.status;
+  }
+
+  get closeReason(): CloseReason | undefined {
+    return this.#closed ? (this.#shared.room.closeReason ?? 'closed') : this.#shared.room.closeReason;
+  }
+
+  serverNow(): number {
+    return this.#shared.room.serverNow();
+  }
+
+  subscribe(listener: (state: ShowState) => void, options?: SubscribeOptions): () => void {
+    return this.#own(this.#shared.room.subscribe(listener, options));
+  }
+
+  on<K extends keyof RoomEventMap>(type: K, handler: (payload: RoomEventMap[K]) => void): () => void {
+    return this.#own(this.#shared.room.on(type, handler));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const off of this.#offs) off();
+    this.#offs.clear();
+    if (--this.#shared.handles === 0) {
+      this.#forget();
+      this.#shared.room.close();
+    }
+  }
+
+  #own(off: () => void): () => void {
+    if (this.#closed) {
+      off();
+      return () => undefined;
+    }
+    const once = (): void => {
+      this.#offs.delete(once);
+      off();
+    };
+    this.#offs.add(once);
+    return once;
+  }
+}
+
 /** The {@link Room} implementation. */
 export class LiveRoom implements Room {
   /** The show this room follows. */
