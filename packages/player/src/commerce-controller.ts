@@ -108,7 +108,10 @@ export class CommerceController {
       options.update();
     });
     this.#depositsKey = `nightmarket:deposits:${scope}`;
-    void this.cart.refresh().catch(() => undefined);
+    // Load the cart at once only when there may be one: a merchant adapter, or a cart kept from an
+    // earlier visit. Otherwise it loads when the viewer first uses it (an anonymous viewer of the
+    // protocol's cart would only get a 401 in the console).
+    if (options.adapter || this.cart.state.confirmed) void this.cart.refresh().catch(() => undefined);
     void this.#loadDeposits();
   }
 
@@ -346,6 +349,7 @@ export class CommerceController {
 
   #openCart = (): void => {
     this.cartOpen = true;
+    void this.cart.refresh().catch(() => undefined);
     this.#o.update();
   };
 
