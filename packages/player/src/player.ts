@@ -637,7 +637,11 @@ export class NmPlayer extends LitElement {
   #toggleCaptions = (): void => {
     const tracks = [...(this.video?.textTracks ?? [])].filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
     const on = tracks.some((t) => t.mode === 'showing');
-    tracks.forEach((t, i) => (t.mode = !on && i === 0 ? 'showing' : 'hidden'));
+    // On: the track in the player's language, else the first. Off: `disabled`, not `hidden`,
+    // which hls.js (like a browser) takes as still selected and keeps loading.
+    const language = this.#localizer.locale.toLowerCase().split('-')[0];
+    const wanted = on ? null : (tracks.find((t) => t.language.toLowerCase().split('-')[0] === language) ?? tracks[0]);
+    for (const t of tracks) t.mode = t === wanted ? 'showing' : 'disabled';
     this.requestUpdate();
   };
 
