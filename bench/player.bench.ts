@@ -6,10 +6,12 @@
  *    (`/streams/bench/live.m3u8`, the committed fixture in a sliding window with program date-time):
  *    - `bare hls.js`: hls.js's ESM build (`hls.js/dist/hls.mjs`, `enableWorker: false`), the baseline
  *      (unminified, 1.5 MB, where the player's chunk is minified: if anything it flatters the player);
+ *    - `bare hls.js light`: the same with hls.js's light build (`dist/hls.light.mjs`), for reference;
  *    - `native`: `<video src=…m3u8 autoplay muted>` (this Chromium plays HLS natively);
  *    - `player (pdt)`: `<nm-player>` from `/cdn/nightmarket.js` on a show with
  *      `stream.programDateTime: true` — Chromium's native HLS has no `getStartDate()`, so the player
  *      plays it through hls.js (its lazy chunk);
+ *    - `player (pdt, light)`: the same with `hls-build="light"` (hls.js's light build, its own chunk);
  *    - `player (native)`: the same on a show with `programDateTime: false` — the player plays natively.
  *    First frame = the first `requestVideoFrameCallback` of the page's `<video>` (its
  *    `presentationTime`; `playing` with `currentTime > 0` where rVFC is missing), in ms since the
@@ -53,7 +55,9 @@ import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CDN_DIR = path.join(ROOT, 'packages/player/cdn');
 const CDN_BUNDLE = path.join(CDN_DIR, 'nightmarket.js');
-const HLS_ESM = path.join(path.dirname(createRequire(import.meta.url).resolve('hls.js/package.json')), 'dist/hls.mjs');
+const HLS_DIST = path.join(path.dirname(createRequire(import.meta.url).resolve('hls.js/package.json')), 'dist');
+const HLS_ESM = path.join(HLS_DIST, 'hls.mjs');
+const HLS_LIGHT_ESM = path.join(HLS_DIST, 'hls.light.mjs');
 const ADMIN = 'bench-admin-token';
 const STREAM_SHOW = 'bench';
 const NATIVE_SHOW = 'bench-native';
@@ -82,11 +86,13 @@ const PINS = flag('pins', 20);
 // Pages
 // =================================================================================================
 
-type PageName = 'bare hls.js' | 'native' | 'player (pdt)' | 'player (native)';
+type PageName = 'bare hls.js' | 'bare hls.js light' | 'native' | 'player (pdt)' | 'player (pdt, light)' | 'player (native)';
 const PAGES: readonly { name: PageName; path: string }[] = [
   { name: 'bare hls.js', path: '/bench/hls.html' },
+  { name: 'bare hls.js light', path: '/bench/hls.html?build=light' },
   { name: 'native', path: '/bench/native.html' },
   { name: 'player (pdt)', path: `/bench/player.html?show=${STREAM_SHOW}` },
+  { name: 'player (pdt, light)', path: `/bench/player.html?show=${STREAM_SHOW}&hls-build=light` },
   { name: 'player (native)', path: `/bench/player.html?show=${NATIVE_SHOW}` },
 ];
 
@@ -127,9 +133,10 @@ ${body}
 const NATIVE_PAGE = page(`<video src="${STREAM_PATH}" autoplay muted playsinline></video>
 <script>watchVideo(document.querySelector('video'), () => 'native');</script>`);
 
-const HLS_PAGE = page(`<video autoplay muted playsinline></video>
+const hlsPage = (module: string): string =>
+  page(`<video autoplay muted playsinline></video>
 <script type="module">
-import Hls from '/vendor/hls.mjs';
+import Hls from '/vendor/${module}';
 const video = document.querySelector('video');
 watchVideo(video, () => 'hls.js');
 const hls = new Hls({ enableWorker: false });
@@ -138,9 +145,9 @@ hls.loadSource('${STREAM_PATH}');
 window.hls = hls;
 </script>`);
 
-function playerPage(origin: string, show: string): string {
+function playerPage(origin: string, show: string, hlsBuild: string | undefined): string {
   return page(`<script type="module" src="/cdn/nightmarket.js"></script>
-<nm-player api="${origin}/api/" show="${show}" autoplay muted></nm-player>
+<nm-player api="${origin}/api/" show="${show}"${hlsBuild === 'light' ? ' hls-build="light"' : ''} autoplay muted></nm-player>
 <script type="module">
 // Measured from outside the player: wait for its <video> (in its shadow DOM), then listen to it.
 const player = document.querySelector('nm-player');
@@ -168,9 +175,10 @@ async function startServer(): Promise<NightmarketServer> {
     onError: (error) => console.error('[server] error:', error),
     extraRoutes: (app) => {
       app.get('/bench/native.html', () => html(NATIVE_PAGE));
-      app.get('/bench/hls.html', () => html(HLS_PAGE));
-      app.get('/bench/player.html', (c) => html(playerPage(new URL(c.req.url).origin, c.req.query('show') ?? STREAM_SHOW)));
+      app.get('/bench/hls.html', (c) => html(hlsPage(c.req.query('build') === 'light' ? 'hls.light.mjs' : 'hls.mjs')));
+      app.get('/bench/player.html', (c) => html(playerPage(new URL(c.req.url).origin, c.req.query('show') ?? STREAM_SHOW, c.req.query('hls-build'))));
       app.get('/vendor/hls.mjs', () => file(HLS_ESM, 'text/javascript; charset=utf-8'));
+      app.get('/vendor/hls.light.mjs', () => file(HLS_LIGHT_ESM, 'text/javascript; charset=utf-8'));
       app.get('/cdn/*', (c) => {
         // Only the bundle and its chunks, never a path outside cdn/.
         const rel = new URL(c.req.url).pathname.slice('/cdn/'.length);
@@ -274,16 +282,20 @@ async function benchFirstFrame(browser: Browser, origin: string): Promise<void> 
   };
   const base = stats('bare hls.js');
   console.log(`\nTime to first frame, ${ROUNDS} interleaved rounds (first frame via ${[...vias].join(', ')}; ms since navigation start):`);
-  console.log('  page               engine     median     p90   × bare hls.js (median, p90)');
+  console.log('  page                 engine     median     p90   × bare hls.js (median, p90)');
   for (const p of PAGES) {
     const s = stats(p.name);
     console.log(
-      `  ${p.name.padEnd(17)}  ${[...engines.get(p.name)!].join('+').padEnd(8)} ${fmt(s.median)}  ${fmt(s.p90)}   ` +
+      `  ${p.name.padEnd(19)}  ${[...engines.get(p.name)!].join('+').padEnd(8)} ${fmt(s.median)}  ${fmt(s.p90)}   ` +
         `${(s.median / base.median).toFixed(2)}×, ${(s.p90 / base.p90).toFixed(2)}×`,
     );
   }
-  const pdt = stats('player (pdt)').median / base.median;
-  console.log(`  goal: player (pdt) ≤ 1.05× bare hls.js — ${pdt <= 1.05 ? 'met' : 'NOT met'} (${pdt.toFixed(2)}×)`);
+  for (const name of ['player (pdt)', 'player (pdt, light)'] as const) {
+    const ratio = stats(name).median / base.median;
+    console.log(`  goal: ${name} ≤ 1.05× bare hls.js — ${ratio <= 1.05 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×)`);
+  }
+  const light = stats('player (pdt, light)').median / stats('bare hls.js light').median;
+  console.log(`  player (pdt, light) × bare hls.js light: ${light.toFixed(2)}×`);
 }
 
 interface PinSeen {

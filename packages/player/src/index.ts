@@ -28,6 +28,7 @@ export {
   hasNativeHls,
   loadHls,
   nativeSuffices,
+  type HlsBuild,
   type PlaybackEngine,
   type VideoControllerOptions,
   type VideoSource,

@@ -16,7 +16,7 @@ import type { Messages } from './i18n/messages.js';
 import { PinSchedule } from './pin-schedule.js';
 import { playerStyles } from './player.styles.js';
 import { safeUrl, sharedStyles } from './shared-styles.js';
-import { loadHls, nativeSuffices, VideoController, type PlaybackEngine, type VideoSource, type VideoStatus } from './video/video-controller.js';
+import { loadHls, nativeSuffices, VideoController, type HlsBuild, type PlaybackEngine, type VideoSource, type VideoStatus } from './video/video-controller.js';
 
 /** How the player arranges video and products. */
 export type PlayerLayout = 'overlay' | 'side' | 'auto';
@@ -101,6 +101,7 @@ export class NmPlayer extends LitElement {
     layout: { reflect: true },
     mini: { type: Boolean, reflect: true },
     autoMini: { type: Boolean, attribute: 'auto-mini' },
+    hlsBuild: { attribute: 'hls-build' },
     client: { attribute: false },
     labels: { attribute: false },
     _state: { state: true },
@@ -132,6 +133,12 @@ export class NmPlayer extends LitElement {
   declare mini: boolean;
   /** Dock automatically while the player is scrolled out of view and the video plays. */
   declare autoMini: boolean;
+  /**
+   * The hls.js build, where the video plays through hls.js: `full` (default) or `light`, 66 KB
+   * (gzip) less to load before the first frame, for streams without subtitles or captions,
+   * alternate audio or DRM (the light build plays none of them). Read when a stream starts.
+   */
+  declare hlsBuild: HlsBuild;
   /** A ready client to use instead of creating one from `api` (share one between players, add auth…). */
   declare client: NightmarketClient | undefined;
   /** Messages that replace the built-in ones (your own wording, or a language the player lacks). */
@@ -170,6 +177,7 @@ export class NmPlayer extends LitElement {
     this.layout = 'auto';
     this.mini = false;
     this.autoMini = false;
+    this.hlsBuild = 'full';
     this.client = undefined;
     this.labels = undefined;
     this._state = null;
@@ -267,6 +275,9 @@ export class NmPlayer extends LitElement {
     if (changed.has('locale') || changed.has('labels') || !this.hasUpdated) {
       const lang = this.locale || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
       this.#localizer = new Localizer(lang, this.labels);
+    }
+    if (changed.has('hlsBuild') && this.hlsBuild !== 'full' && this.hlsBuild !== 'light') {
+      console.warn(`<nm-player>: hls-build="${String(this.hlsBuild)}" is neither "full" nor "light"; the video plays with the full build.`);
     }
     if (this.hasUpdated && (changed.has('api') || changed.has('show') || changed.has('client'))) this.#join();
   }
@@ -486,7 +497,7 @@ export class NmPlayer extends LitElement {
     // hls.js will be needed wherever native HLS cannot play a show with program date-time (no
     // native HLS, or no getStartDate() as in Chromium), and most shows have it: start fetching it
     // alongside the snapshot rather than after it, which put the import on the path to the first frame.
-    if (!nativeSuffices(document.createElement('video'), { programDateTime: true })) void loadHls();
+    if (!nativeSuffices(document.createElement('video'), { programDateTime: true })) void loadHls(this.#hlsBuild());
     this._failed = null;
     this._connection = 'connecting';
     const room = client.join(this.show);
@@ -607,11 +618,15 @@ export class NmPlayer extends LitElement {
     if (!show) return null;
     if (this._replay) {
       const url = safeUrl(show.replay?.hls);
-      return url ? { url, live: false, programDateTime: false } : null;
+      return url ? { url, live: false, programDateTime: false, hlsBuild: this.#hlsBuild() } : null;
     }
     if (show.status !== 'live' && show.status !== 'paused') return null;
     const url = safeUrl(show.stream.hls);
-    return url ? { url, live: true, programDateTime: show.stream.programDateTime === true } : null;
+    return url ? { url, live: true, programDateTime: show.stream.programDateTime === true, hlsBuild: this.#hlsBuild() } : null;
+  }
+
+  #hlsBuild(): HlsBuild {
+    return this.hlsBuild === 'light' ? 'light' : 'full';
   }
 
   // --- Handlers -----------------------------------------------------------------------------------

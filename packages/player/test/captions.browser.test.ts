@@ -82,6 +82,20 @@ describe('<nm-player>: captions', () => {
     }
   });
 
+  it('plays with hls.js\'s light build when hls-build="light", which shows no captions', async function () {
+    this.timeout(20_000);
+    const director = backend.createShow({ show: { stream: { hls: FIXTURE, programDateTime: true } } });
+    const player = addPlayer(director, { autoplay: '', muted: '', controls: '', locale: 'en', layout: 'overlay', 'hls-build': 'light' });
+    expect(player.hlsBuild).to.equal('light');
+    await until(() => player.videoStatus === 'playing' && player.video!.currentTime > 1, 'a second of video', 15_000);
+    expect(player.playback).to.equal('hls.js');
+    // The full build has made the rendition's text track by now (the test above); the light one has no subtitles.
+    expect(subtitleTracks(player)).to.have.length(0);
+    await player.updateComplete;
+    expect(control(player, 'Pause')).to.not.equal(null);
+    expect(control(player, 'Captions')).to.equal(null);
+  });
+
   it('offers no captions button when the stream has none', async function () {
     this.timeout(20_000);
     const director = backend.createShow({ show: { stream: { hls: new URL('/streams/no-captions-1/live.m3u8', location.href).href, programDateTime: true } } });

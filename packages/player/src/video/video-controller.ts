@@ -18,6 +18,14 @@ export type VideoStatus = 'idle' | 'loading' | 'playing' | 'paused' | 'buffering
 /** How the stream is played. */
 export type PlaybackEngine = 'native' | 'hls.js';
 
+/**
+ * The hls.js build that plays a stream where hls.js does. `full` (hls.js, 182 KB gzip) has
+ * everything; `light` (hls.js/light, 116 KB gzip) leaves out subtitles and captions (WebVTT, IMSC1,
+ * CEA-608/708), alternate audio renditions, DRM (EME), CMCD, interstitials, variable substitution,
+ * I-frame playlists and HEVC/AC-3 in MPEG-TS: it suffices for a stream that uses none of them.
+ */
+export type HlsBuild = 'full' | 'light';
+
 /** A stream to play. */
 export interface VideoSource {
   /** URL of the HLS playlist (http or https). */
@@ -26,6 +34,8 @@ export interface VideoSource {
   readonly live: boolean;
   /** The stream carries EXT-X-PROGRAM-DATE-TIME and the player needs it (to place pins in time). */
   readonly programDateTime: boolean;
+  /** The hls.js build to play it with, where hls.js plays it (default `full`). */
+  readonly hlsBuild?: HlsBuild | undefined;
 }
 
 /** Options of {@link VideoController}. */
@@ -45,15 +55,17 @@ const NETWORK_RETRIES = 2;
 /** Native playback errors retried in a row before the error state. */
 const NATIVE_RETRIES = 3;
 
-let hlsModule: Promise<typeof Hls> | undefined;
+const hlsModules: Partial<Record<HlsBuild, Promise<typeof Hls>>> = {};
 
 /**
- * Starts importing hls.js (once) and resolves with its class. The player calls it as soon as it
- * knows hls.js will be needed, so the download overlaps the show's snapshot request.
+ * Starts importing hls.js (once per build) and resolves with its class. The player calls it as
+ * soon as it knows hls.js will be needed, so the download overlaps the show's snapshot request.
+ *
+ * @param build - `full` (default) or `light` (see {@link HlsBuild})
  */
-export function loadHls(): Promise<typeof Hls> {
-  hlsModule ??= import('hls.js').then((m) => m.default);
-  return hlsModule;
+export function loadHls(build: HlsBuild = 'full'): Promise<typeof Hls> {
+  hlsModules[build] ??= (build === 'light' ? import('hls.js/light') : import('hls.js')).then((m) => m.default);
+  return hlsModules[build];
 }
 
 /** Whether the browser plays HLS in a plain `<video>`. */
@@ -238,7 +250,7 @@ export class VideoController {
       return;
     }
     this.engine = 'hls.js';
-    loadHls().then(
+    loadHls(source.hlsBuild).then(
       (HlsClass) => {
         if (generation !== this.#generation) return;
         if (!HlsClass.isSupported()) {
