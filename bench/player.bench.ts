@@ -101,21 +101,47 @@ interface FirstFrame {
   ms: number;
   via: 'rvfc' | 'playing';
   engine: string | null;
+  /** When the steps before the first frame happened (ms since navigation start), where the page has them: see MILESTONES. */
+  steps: Partial<Record<Milestone, number>>;
 }
+
+/**
+ * Steps on the way to the first frame, from the page's resource timing: where the time goes
+ * before the video starts (printed as medians per page). `defined`: `<nm-player>` defined.
+ */
+const MILESTONES = ['module', 'elements', 'hls.js', 'defined', 'snapshot sent', 'snapshot', 'playlist sent', 'segment sent'] as const;
+type Milestone = (typeof MILESTONES)[number];
 
 /**
  * Classic script, run first in every page: `window.__firstFrame` resolves with {@link FirstFrame}
  * once `watchVideo(video)` has seen the element's first frame.
  */
 const FIRST_FRAME_SCRIPT = `
+window.__steps = {};
+if (window.customElements) customElements.whenDefined('nm-player').then(() => { window.__steps.defined = performance.now(); });
+const steps = () => {
+  const out = { ...window.__steps };
+  const first = (test, key, field) => {
+    const e = performance.getEntriesByType('resource').find((r) => test(new URL(r.name).pathname));
+    if (e && out[key] === undefined) out[key] = e[field];
+  };
+  first((p) => p === '/cdn/nightmarket.js', 'module', 'responseEnd');
+  first((p) => /^\\/cdn\\/chunks\\/player-/.test(p), 'elements', 'responseEnd');
+  first((p) => /^\\/(cdn\\/chunks|vendor)\\/hls/.test(p), 'hls.js', 'responseEnd');
+  first((p) => /^\\/api\\/shows\\/[^/]+$/.test(p), 'snapshot sent', 'startTime');
+  first((p) => /^\\/api\\/shows\\/[^/]+$/.test(p), 'snapshot', 'responseEnd');
+  first((p) => p.endsWith('.m3u8'), 'playlist sent', 'startTime');
+  first((p) => p.endsWith('.ts'), 'segment sent', 'startTime');
+  return out;
+};
 window.__firstFrame = new Promise((resolve) => {
   window.watchVideo = (video, engine) => {
     if ('requestVideoFrameCallback' in video) {
-      video.requestVideoFrameCallback((now, meta) => resolve({ ms: meta.presentationTime, via: 'rvfc', engine: engine() }));
+      video.requestVideoFrameCallback((now, meta) => resolve({ ms: meta.presentationTime, via: 'rvfc', engine: engine(), steps: steps() }));
       return;
     }
     const check = () => {
-      if (video.currentTime > 0) resolve({ ms: performance.now(), via: 'playing', engine: engine() });
+      if (video.currentTime > 0) resolve({ ms: performance.now(), via: 'playing', engine: engine(), steps: steps() });
       else requestAnimationFrame(check);
     };
     video.addEventListener('playing', check, { once: true });
@@ -258,6 +284,7 @@ const fmt = (ms: number): string => ms.toFixed(0).padStart(6);
 
 async function benchFirstFrame(browser: Browser, origin: string): Promise<void> {
   const samples = new Map<PageName, number[]>(PAGES.map((p) => [p.name, []]));
+  const stepSamples = new Map<PageName, Map<Milestone, number[]>>(PAGES.map((p) => [p.name, new Map()]));
   const engines = new Map<PageName, Set<string>>(PAGES.map((p) => [p.name, new Set()]));
   const vias = new Set<string>();
   for (let round = 0; round < WARMUP + ROUNDS; round++) {
@@ -270,6 +297,10 @@ async function benchFirstFrame(browser: Browser, origin: string): Promise<void> 
       line.push(`${p.name} ${frame.ms.toFixed(0)}`);
       if (!counted) continue;
       samples.get(p.name)!.push(frame.ms);
+      for (const [step, ms] of Object.entries(frame.steps) as [Milestone, number][]) {
+        const list = stepSamples.get(p.name)!;
+        list.set(step, [...(list.get(step) ?? []), ms]);
+      }
       engines.get(p.name)!.add(frame.engine ?? 'none');
       vias.add(frame.via);
     }
@@ -289,6 +320,12 @@ async function benchFirstFrame(browser: Browser, origin: string): Promise<void> 
       `  ${p.name.padEnd(19)}  ${[...engines.get(p.name)!].join('+').padEnd(8)} ${fmt(s.median)}  ${fmt(s.p90)}   ` +
         `${(s.median / base.median).toFixed(2)}×, ${(s.p90 / base.p90).toFixed(2)}×`,
     );
+  }
+  console.log('\nOn the way there, medians (ms since navigation start; "sent" = request started, else = response complete):');
+  for (const p of PAGES) {
+    const list = stepSamples.get(p.name)!;
+    const cells = MILESTONES.filter((m) => list.has(m)).map((m) => `${m} ${quantile([...list.get(m)!].sort((a, b) => a - b), 0.5).toFixed(0)}`);
+    console.log(`  ${p.name.padEnd(19)}  ${cells.join(', ')}, first frame ${stats(p.name).median.toFixed(0)}`);
   }
   for (const name of ['player (pdt)', 'player (pdt, light)'] as const) {
     const ratio = stats(name).median / base.median;

@@ -56,6 +56,8 @@ const NETWORK_RETRIES = 2;
 const NATIVE_RETRIES = 3;
 
 const hlsModules: Partial<Record<HlsBuild, Promise<typeof Hls>>> = {};
+/** The classes of the builds imported so far: a stream starts without waiting for a promise when its build is here. */
+const hlsLoaded: Partial<Record<HlsBuild, typeof Hls>> = {};
 
 /**
  * Starts importing hls.js (once per build) and resolves with its class. The player calls it as
@@ -64,7 +66,7 @@ const hlsModules: Partial<Record<HlsBuild, Promise<typeof Hls>>> = {};
  * @param build - `full` (default) or `light` (see {@link HlsBuild})
  */
 export function loadHls(build: HlsBuild = 'full'): Promise<typeof Hls> {
-  hlsModules[build] ??= (build === 'light' ? import('hls.js/light') : import('hls.js')).then((m) => m.default);
+  hlsModules[build] ??= (build === 'light' ? import('hls.js/light') : import('hls.js')).then((m) => (hlsLoaded[build] = m.default));
   return hlsModules[build];
 }
 
@@ -250,42 +252,54 @@ export class VideoController {
       return;
     }
     this.engine = 'hls.js';
-    loadHls(source.hlsBuild).then(
+    // hls.js already loaded (the player starts the import before the snapshot arrives): start now,
+    // in this task. A promise callback would run only after the microtasks queued before it —
+    // among them the player's re-render for the snapshot — and delay the playlist request by as much.
+    const build = source.hlsBuild ?? 'full';
+    const loaded = hlsLoaded[build];
+    if (loaded) {
+      this.#startHls(loaded, video, source);
+      return;
+    }
+    loadHls(build).then(
       (HlsClass) => {
-        if (generation !== this.#generation) return;
-        if (!HlsClass.isSupported()) {
-          this.#fail('unsupported', 'This browser plays neither HLS nor Media Source Extensions.');
-          return;
-        }
-        const hls = new HlsClass({
-          // The ESM build demuxes on the main thread; no blob: worker, so a strict CSP is fine.
-          enableWorker: false,
-          liveSyncDurationCount: 3,
-          // A stalled segment must not hold a live stream for minutes (the default is 120 s).
-          fragLoadPolicy: {
-            default: {
-              maxTimeToFirstByteMs: 8000,
-              maxLoadTimeMs: 15_000,
-              timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
-              errorRetry: { maxNumRetry: 3, retryDelayMs: 500, maxRetryDelayMs: 2000 },
-            },
-          },
-          ...this.#options.hlsConfig,
-        });
-        this.#hls = hls;
-        hls.on(HlsClass.Events.ERROR, (_event, data) => this.#hlsError(HlsClass, data));
-        hls.on(HlsClass.Events.FRAG_BUFFERED, () => {
-          this.#networkRetries = 0;
-        });
-        hls.on(HlsClass.Events.SUBTITLE_TRACKS_UPDATED, () => this.#options.onChange());
-        hls.attachMedia(video);
-        hls.loadSource(source.url);
-        this.#autoplayNow();
+        if (generation === this.#generation) this.#startHls(HlsClass, video, source);
       },
       (error: unknown) => {
         if (generation === this.#generation) this.#fail('unsupported', `hls.js could not be loaded: ${String(error)}`);
       },
     );
+  }
+
+  #startHls(HlsClass: typeof Hls, video: HTMLVideoElement, source: VideoSource): void {
+    if (!HlsClass.isSupported()) {
+      this.#fail('unsupported', 'This browser plays neither HLS nor Media Source Extensions.');
+      return;
+    }
+    const hls = new HlsClass({
+      // The ESM build demuxes on the main thread; no blob: worker, so a strict CSP is fine.
+      enableWorker: false,
+      liveSyncDurationCount: 3,
+      // A stalled segment must not hold a live stream for minutes (the default is 120 s).
+      fragLoadPolicy: {
+        default: {
+          maxTimeToFirstByteMs: 8000,
+          maxLoadTimeMs: 15_000,
+          timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
+          errorRetry: { maxNumRetry: 3, retryDelayMs: 500, maxRetryDelayMs: 2000 },
+        },
+      },
+      ...this.#options.hlsConfig,
+    });
+    this.#hls = hls;
+    hls.on(HlsClass.Events.ERROR, (_event, data) => this.#hlsError(HlsClass, data));
+    hls.on(HlsClass.Events.FRAG_BUFFERED, () => {
+      this.#networkRetries = 0;
+    });
+    hls.on(HlsClass.Events.SUBTITLE_TRACKS_UPDATED, () => this.#options.onChange());
+    hls.attachMedia(video);
+    hls.loadSource(source.url);
+    this.#autoplayNow();
   }
 
   #hlsError(HlsClass: typeof Hls, data: ErrorData): void {
