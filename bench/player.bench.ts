@@ -41,7 +41,10 @@
  * A benchmark prints figures; it asserts nothing about time (it exits non-zero only when a page
  * fails to play or a pin never shows). Compare ratios across runs, not raw numbers across machines.
  *
- * Flags: --rounds N (counted TTFF rounds, default 7), --warmup N (default 1), --pins N (default 20).
+ * Flags: --rounds N (counted TTFF rounds, default 7), --warmup N (default 1), --pins N (default 20),
+ * --compare DIR: another build of the CDN bundle (e.g. a copy of packages/player/cdn made before a
+ * change) measured as one more page, `player (pdt), DIR`, in the same interleaved rounds: on this
+ * noisy machine only a same-run comparison says whether a change helped.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -81,12 +84,22 @@ function flag(name: string, fallback: number): number {
 const ROUNDS = Math.max(1, flag('rounds', 7));
 const WARMUP = flag('warmup', 1);
 const PINS = flag('pins', 20);
+const COMPARE = (() => {
+  const i = process.argv.indexOf('--compare');
+  if (i < 0) return null;
+  const dir = path.resolve(process.argv[i + 1] ?? '');
+  if (!existsSync(path.join(dir, 'nightmarket.js'))) {
+    console.error(`--compare needs a folder holding a CDN build (nightmarket.js and chunks/), got ${String(process.argv[i + 1])}`);
+    process.exit(2);
+  }
+  return dir;
+})();
 
 // =================================================================================================
 // Pages
 // =================================================================================================
 
-type PageName = 'bare hls.js' | 'bare hls.js light' | 'native' | 'player (pdt)' | 'player (pdt, light)' | 'player (native)';
+type PageName = string;
 const PAGES: readonly { name: PageName; path: string }[] = [
   { name: 'bare hls.js', path: '/bench/hls.html' },
   { name: 'bare hls.js light', path: '/bench/hls.html?build=light' },
@@ -94,6 +107,7 @@ const PAGES: readonly { name: PageName; path: string }[] = [
   { name: 'player (pdt)', path: `/bench/player.html?show=${STREAM_SHOW}` },
   { name: 'player (pdt, light)', path: `/bench/player.html?show=${STREAM_SHOW}&hls-build=light` },
   { name: 'player (native)', path: `/bench/player.html?show=${NATIVE_SHOW}` },
+  ...(COMPARE ? [{ name: `player (pdt), ${path.relative(ROOT, COMPARE) || COMPARE}`, path: `/bench/player.html?show=${STREAM_SHOW}&cdn=cdn-compare` }] : []),
 ];
 
 /** What a page reports: first frame in ms since navigation start, how it was seen, and the engine. */
@@ -125,9 +139,9 @@ const steps = () => {
     const e = performance.getEntriesByType('resource').find((r) => test(new URL(r.name).pathname));
     if (e && out[key] === undefined) out[key] = e[field];
   };
-  first((p) => p === '/cdn/nightmarket.js', 'module', 'responseEnd');
-  first((p) => /^\\/cdn\\/chunks\\/player-/.test(p), 'elements', 'responseEnd');
-  first((p) => /^\\/(cdn\\/chunks|vendor)\\/hls/.test(p), 'hls.js', 'responseEnd');
+  first((p) => /^\\/cdn(-compare)?\\/nightmarket\\.js$/.test(p), 'module', 'responseEnd');
+  first((p) => /^\\/cdn(-compare)?\\/chunks\\/player-/.test(p), 'elements', 'responseEnd');
+  first((p) => /^\\/(cdn(-compare)?\\/chunks|vendor)\\/hls/.test(p), 'hls.js', 'responseEnd');
   first((p) => /^\\/api\\/shows\\/[^/]+$/.test(p), 'snapshot sent', 'startTime');
   first((p) => /^\\/api\\/shows\\/[^/]+$/.test(p), 'snapshot', 'responseEnd');
   first((p) => p.endsWith('.m3u8'), 'playlist sent', 'startTime');
@@ -171,8 +185,8 @@ hls.loadSource('${STREAM_PATH}');
 window.hls = hls;
 </script>`);
 
-function playerPage(origin: string, show: string, hlsBuild: string | undefined): string {
-  return page(`<script type="module" src="/cdn/nightmarket.js"></script>
+function playerPage(origin: string, show: string, hlsBuild: string | undefined, cdn: string): string {
+  return page(`<script type="module" src="/${cdn}/nightmarket.js"></script>
 <nm-player api="${origin}/api/" show="${show}"${hlsBuild === 'light' ? ' hls-build="light"' : ''} autoplay muted></nm-player>
 <script type="module">
 // Measured from outside the player: wait for its <video> (in its shadow DOM), then listen to it.
@@ -202,15 +216,17 @@ async function startServer(): Promise<NightmarketServer> {
     extraRoutes: (app) => {
       app.get('/bench/native.html', () => html(NATIVE_PAGE));
       app.get('/bench/hls.html', (c) => html(hlsPage(c.req.query('build') === 'light' ? 'hls.light.mjs' : 'hls.mjs')));
-      app.get('/bench/player.html', (c) => html(playerPage(new URL(c.req.url).origin, c.req.query('show') ?? STREAM_SHOW, c.req.query('hls-build'))));
+      app.get('/bench/player.html', (c) => html(playerPage(new URL(c.req.url).origin, c.req.query('show') ?? STREAM_SHOW, c.req.query('hls-build'), c.req.query('cdn') === 'cdn-compare' ? 'cdn-compare' : 'cdn')));
       app.get('/vendor/hls.mjs', () => file(HLS_ESM, 'text/javascript; charset=utf-8'));
       app.get('/vendor/hls.light.mjs', () => file(HLS_LIGHT_ESM, 'text/javascript; charset=utf-8'));
-      app.get('/cdn/*', (c) => {
-        // Only the bundle and its chunks, never a path outside cdn/.
-        const rel = new URL(c.req.url).pathname.slice('/cdn/'.length);
-        if (!/^(chunks\/)?[\w.-]+\.js(\.map)?$/.test(rel) || !existsSync(path.join(CDN_DIR, rel))) return c.notFound();
-        return file(path.join(CDN_DIR, rel), rel.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8');
-      });
+      for (const [prefix, dir] of [['/cdn/', CDN_DIR], ...(COMPARE ? [['/cdn-compare/', COMPARE]] : [])] as const) {
+        app.get(`${prefix}*`, (c) => {
+          // Only the bundle and its chunks, never a path outside the folder.
+          const rel = new URL(c.req.url).pathname.slice(prefix.length);
+          if (!/^(chunks\/)?[\w.-]+\.js(\.map)?$/.test(rel) || !existsSync(path.join(dir, rel))) return c.notFound();
+          return file(path.join(dir, rel), rel.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8');
+        });
+      }
     },
   });
   // Both player shows play the one simulated stream every page plays.
@@ -313,11 +329,12 @@ async function benchFirstFrame(browser: Browser, origin: string): Promise<void> 
   };
   const base = stats('bare hls.js');
   console.log(`\nTime to first frame, ${ROUNDS} interleaved rounds (first frame via ${[...vias].join(', ')}; ms since navigation start):`);
-  console.log('  page                 engine     median     p90   × bare hls.js (median, p90)');
+  const width = Math.max(...PAGES.map((p) => p.name.length));
+  console.log(`  ${'page'.padEnd(width)}  engine     median     p90   × bare hls.js (median, p90)`);
   for (const p of PAGES) {
     const s = stats(p.name);
     console.log(
-      `  ${p.name.padEnd(19)}  ${[...engines.get(p.name)!].join('+').padEnd(8)} ${fmt(s.median)}  ${fmt(s.p90)}   ` +
+      `  ${p.name.padEnd(width)}  ${[...engines.get(p.name)!].join('+').padEnd(8)} ${fmt(s.median)}  ${fmt(s.p90)}   ` +
         `${(s.median / base.median).toFixed(2)}×, ${(s.p90 / base.p90).toFixed(2)}×`,
     );
   }
@@ -325,7 +342,7 @@ async function benchFirstFrame(browser: Browser, origin: string): Promise<void> 
   for (const p of PAGES) {
     const list = stepSamples.get(p.name)!;
     const cells = MILESTONES.filter((m) => list.has(m)).map((m) => `${m} ${quantile([...list.get(m)!].sort((a, b) => a - b), 0.5).toFixed(0)}`);
-    console.log(`  ${p.name.padEnd(19)}  ${cells.join(', ')}, first frame ${stats(p.name).median.toFixed(0)}`);
+    console.log(`  ${p.name.padEnd(width)}  ${cells.join(', ')}, first frame ${stats(p.name).median.toFixed(0)}`);
   }
   for (const name of ['player (pdt)', 'player (pdt, light)'] as const) {
     const ratio = stats(name).median / base.median;
