@@ -9,7 +9,7 @@
  * Both need the declarations tsc wrote to packages/<x>/temp/types: run `npm run build` first
  * (npm test does). The build itself calls runApiExtractor(…, 'dts') to roll up dist/*.d.ts.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
@@ -45,6 +45,31 @@ export function subsetDeclarations(pkg, entry) {
   const specifier = `${pkg.manifest.name}/${entry.subpath.slice(2)}`;
   const text = `// ${specifier}: ${names.join(', ')} as declared once, in ${pkg.manifest.name}'s index.d.ts.\nexport { ${names.join(', ')} } from './index.js';\n`;
   return { names, missing, text };
+}
+
+/**
+ * The `declare global { … }` blocks of a package's declarations (`HTMLElementTagNameMap`,
+ * `GlobalEventHandlersEventMap` augmentations), which api-extractor's rollup leaves out: without
+ * them an app's `document.querySelector('nm-player')` is a plain Element and its
+ * `addEventListener('nm-add-to-cart', …)` gets an untyped Event. The build appends them to the main
+ * entry's dist/index.d.ts, where every name they use is declared.
+ *
+ * @param {import('./lib/workspace.mjs').WorkspacePackage} pkg
+ * @returns {string[]} the blocks' text, one per module, in file order
+ */
+export function globalAugmentations(pkg) {
+  const dir = join(pkg.path, 'temp/types');
+  const files = readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.d.ts')).sort();
+  const blocks = [];
+  for (const file of files) {
+    const source = ts.createSourceFile(file, readFileSync(join(dir, file), 'utf8'), ts.ScriptTarget.Latest, true);
+    for (const statement of source.statements) {
+      if (ts.isModuleDeclaration(statement) && statement.flags & ts.NodeFlags.GlobalAugmentation) {
+        blocks.push(`// from ${pkg.manifest.name}'s src/${file.replace(/\.d\.ts$/, '.ts')}\n${statement.getText(source)}`);
+      }
+    }
+  }
+  return blocks;
 }
 
 /** The error for a subset entry that exports names the main entry does not. */

@@ -1,4 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { TemplateResult } from 'lit';
 import {
   createClient,
   type ConnectionStatus,
@@ -288,7 +289,7 @@ export class NmPlayer extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult {
     const l = this.#localizer;
     const state = this._state;
     const effective = this.layout === 'auto' ? (this._wide ? 'side' : 'overlay') : this.layout;

@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { TemplateResult } from 'lit';
 import type { FlashSale, Money, Product, Variant } from '@nightmarket/client';
 import { NmAddToCartEvent, NmBuyNowEvent, NmProductClickEvent, type PurchaseIntent } from './events.js';
 import { Localizer } from './i18n/localize.js';
@@ -216,7 +217,7 @@ export class NmProductCard extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult | typeof nothing {
     const product = this.product;
     if (!product) return nothing;
     const l = this.localizer;
