@@ -6,10 +6,12 @@
  *    (`/streams/bench/live.m3u8`, the committed fixture in a sliding window with program date-time):
  *    - `bare hls.js`: hls.js's ESM build (`hls.js/dist/hls.mjs`, `enableWorker: false`), the baseline
  *      (unminified, 1.5 MB, where the player's chunk is minified: if anything it flatters the player);
+ *    - `bare hls.js light`: the same with hls.js's light build (`dist/hls.light.mjs`), for reference;
  *    - `native`: `<video src=…m3u8 autoplay muted>` (this Chromium plays HLS natively);
  *    - `player (pdt)`: `<nm-player>` from `/cdn/nightmarket.js` on a show with
  *      `stream.programDateTime: true` — Chromium's native HLS has no `getStartDate()`, so the player
  *      plays it through hls.js (its lazy chunk);
+ *    - `player (pdt, light)`: the same with `hls-build="light"` (hls.js's light build, its own chunk);
  *    - `player (native)`: the same on a show with `programDateTime: false` — the player plays natively.
  *    First frame = the first `requestVideoFrameCallback` of the page's `<video>` (its
  *    `presentationTime`; `playing` with `currentTime > 0` where rVFC is missing), in ms since the
@@ -39,7 +41,10 @@
  * A benchmark prints figures; it asserts nothing about time (it exits non-zero only when a page
  * fails to play or a pin never shows). Compare ratios across runs, not raw numbers across machines.
  *
- * Flags: --rounds N (counted TTFF rounds, default 7), --warmup N (default 1), --pins N (default 20).
+ * Flags: --rounds N (counted TTFF rounds, default 7), --warmup N (default 1), --pins N (default 20),
+ * --compare DIR: another build of the CDN bundle (e.g. a copy of packages/player/cdn made before a
+ * change) measured as one more page, `player (pdt), DIR`, in the same interleaved rounds: on this
+ * noisy machine only a same-run comparison says whether a change helped.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -53,7 +58,9 @@ import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CDN_DIR = path.join(ROOT, 'packages/player/cdn');
 const CDN_BUNDLE = path.join(CDN_DIR, 'nightmarket.js');
-const HLS_ESM = path.join(path.dirname(createRequire(import.meta.url).resolve('hls.js/package.json')), 'dist/hls.mjs');
+const HLS_DIST = path.join(path.dirname(createRequire(import.meta.url).resolve('hls.js/package.json')), 'dist');
+const HLS_ESM = path.join(HLS_DIST, 'hls.mjs');
+const HLS_LIGHT_ESM = path.join(HLS_DIST, 'hls.light.mjs');
 const ADMIN = 'bench-admin-token';
 const STREAM_SHOW = 'bench';
 const NATIVE_SHOW = 'bench-native';
@@ -77,17 +84,30 @@ function flag(name: string, fallback: number): number {
 const ROUNDS = Math.max(1, flag('rounds', 7));
 const WARMUP = flag('warmup', 1);
 const PINS = flag('pins', 20);
+const COMPARE = (() => {
+  const i = process.argv.indexOf('--compare');
+  if (i < 0) return null;
+  const dir = path.resolve(process.argv[i + 1] ?? '');
+  if (!existsSync(path.join(dir, 'nightmarket.js'))) {
+    console.error(`--compare needs a folder holding a CDN build (nightmarket.js and chunks/), got ${String(process.argv[i + 1])}`);
+    process.exit(2);
+  }
+  return dir;
+})();
 
 // =================================================================================================
 // Pages
 // =================================================================================================
 
-type PageName = 'bare hls.js' | 'native' | 'player (pdt)' | 'player (native)';
+type PageName = string;
 const PAGES: readonly { name: PageName; path: string }[] = [
   { name: 'bare hls.js', path: '/bench/hls.html' },
+  { name: 'bare hls.js light', path: '/bench/hls.html?build=light' },
   { name: 'native', path: '/bench/native.html' },
   { name: 'player (pdt)', path: `/bench/player.html?show=${STREAM_SHOW}` },
+  { name: 'player (pdt, light)', path: `/bench/player.html?show=${STREAM_SHOW}&hls-build=light` },
   { name: 'player (native)', path: `/bench/player.html?show=${NATIVE_SHOW}` },
+  ...(COMPARE ? [{ name: `player (pdt), ${path.relative(ROOT, COMPARE) || COMPARE}`, path: `/bench/player.html?show=${STREAM_SHOW}&cdn=cdn-compare` }] : []),
 ];
 
 /** What a page reports: first frame in ms since navigation start, how it was seen, and the engine. */
@@ -95,21 +115,47 @@ interface FirstFrame {
   ms: number;
   via: 'rvfc' | 'playing';
   engine: string | null;
+  /** When the steps before the first frame happened (ms since navigation start), where the page has them: see MILESTONES. */
+  steps: Partial<Record<Milestone, number>>;
 }
+
+/**
+ * Steps on the way to the first frame, from the page's resource timing: where the time goes
+ * before the video starts (printed as medians per page). `defined`: `<nm-player>` defined.
+ */
+const MILESTONES = ['module', 'elements', 'hls.js', 'defined', 'snapshot sent', 'snapshot', 'playlist sent', 'segment sent'] as const;
+type Milestone = (typeof MILESTONES)[number];
 
 /**
  * Classic script, run first in every page: `window.__firstFrame` resolves with {@link FirstFrame}
  * once `watchVideo(video)` has seen the element's first frame.
  */
 const FIRST_FRAME_SCRIPT = `
+window.__steps = {};
+if (window.customElements) customElements.whenDefined('nm-player').then(() => { window.__steps.defined = performance.now(); });
+const steps = () => {
+  const out = { ...window.__steps };
+  const first = (test, key, field) => {
+    const e = performance.getEntriesByType('resource').find((r) => test(new URL(r.name).pathname));
+    if (e && out[key] === undefined) out[key] = e[field];
+  };
+  first((p) => /^\\/cdn(-compare)?\\/nightmarket\\.js$/.test(p), 'module', 'responseEnd');
+  first((p) => /^\\/cdn(-compare)?\\/chunks\\/player-/.test(p), 'elements', 'responseEnd');
+  first((p) => /^\\/(cdn(-compare)?\\/chunks|vendor)\\/hls/.test(p), 'hls.js', 'responseEnd');
+  first((p) => /^\\/api\\/shows\\/[^/]+$/.test(p), 'snapshot sent', 'startTime');
+  first((p) => /^\\/api\\/shows\\/[^/]+$/.test(p), 'snapshot', 'responseEnd');
+  first((p) => p.endsWith('.m3u8'), 'playlist sent', 'startTime');
+  first((p) => p.endsWith('.ts'), 'segment sent', 'startTime');
+  return out;
+};
 window.__firstFrame = new Promise((resolve) => {
   window.watchVideo = (video, engine) => {
     if ('requestVideoFrameCallback' in video) {
-      video.requestVideoFrameCallback((now, meta) => resolve({ ms: meta.presentationTime, via: 'rvfc', engine: engine() }));
+      video.requestVideoFrameCallback((now, meta) => resolve({ ms: meta.presentationTime, via: 'rvfc', engine: engine(), steps: steps() }));
       return;
     }
     const check = () => {
-      if (video.currentTime > 0) resolve({ ms: performance.now(), via: 'playing', engine: engine() });
+      if (video.currentTime > 0) resolve({ ms: performance.now(), via: 'playing', engine: engine(), steps: steps() });
       else requestAnimationFrame(check);
     };
     video.addEventListener('playing', check, { once: true });
@@ -127,9 +173,10 @@ ${body}
 const NATIVE_PAGE = page(`<video src="${STREAM_PATH}" autoplay muted playsinline></video>
 <script>watchVideo(document.querySelector('video'), () => 'native');</script>`);
 
-const HLS_PAGE = page(`<video autoplay muted playsinline></video>
+const hlsPage = (module: string): string =>
+  page(`<video autoplay muted playsinline></video>
 <script type="module">
-import Hls from '/vendor/hls.mjs';
+import Hls from '/vendor/${module}';
 const video = document.querySelector('video');
 watchVideo(video, () => 'hls.js');
 const hls = new Hls({ enableWorker: false });
@@ -138,9 +185,9 @@ hls.loadSource('${STREAM_PATH}');
 window.hls = hls;
 </script>`);
 
-function playerPage(origin: string, show: string): string {
-  return page(`<script type="module" src="/cdn/nightmarket.js"></script>
-<nm-player api="${origin}/api/" show="${show}" autoplay muted></nm-player>
+function playerPage(origin: string, show: string, hlsBuild: string | undefined, cdn: string): string {
+  return page(`<script type="module" src="/${cdn}/nightmarket.js"></script>
+<nm-player api="${origin}/api/" show="${show}"${hlsBuild === 'light' ? ' hls-build="light"' : ''} autoplay muted></nm-player>
 <script type="module">
 // Measured from outside the player: wait for its <video> (in its shadow DOM), then listen to it.
 const player = document.querySelector('nm-player');
@@ -168,15 +215,18 @@ async function startServer(): Promise<NightmarketServer> {
     onError: (error) => console.error('[server] error:', error),
     extraRoutes: (app) => {
       app.get('/bench/native.html', () => html(NATIVE_PAGE));
-      app.get('/bench/hls.html', () => html(HLS_PAGE));
-      app.get('/bench/player.html', (c) => html(playerPage(new URL(c.req.url).origin, c.req.query('show') ?? STREAM_SHOW)));
+      app.get('/bench/hls.html', (c) => html(hlsPage(c.req.query('build') === 'light' ? 'hls.light.mjs' : 'hls.mjs')));
+      app.get('/bench/player.html', (c) => html(playerPage(new URL(c.req.url).origin, c.req.query('show') ?? STREAM_SHOW, c.req.query('hls-build'), c.req.query('cdn') === 'cdn-compare' ? 'cdn-compare' : 'cdn')));
       app.get('/vendor/hls.mjs', () => file(HLS_ESM, 'text/javascript; charset=utf-8'));
-      app.get('/cdn/*', (c) => {
-        // Only the bundle and its chunks, never a path outside cdn/.
-        const rel = new URL(c.req.url).pathname.slice('/cdn/'.length);
-        if (!/^(chunks\/)?[\w.-]+\.js(\.map)?$/.test(rel) || !existsSync(path.join(CDN_DIR, rel))) return c.notFound();
-        return file(path.join(CDN_DIR, rel), rel.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8');
-      });
+      app.get('/vendor/hls.light.mjs', () => file(HLS_LIGHT_ESM, 'text/javascript; charset=utf-8'));
+      for (const [prefix, dir] of [['/cdn/', CDN_DIR], ...(COMPARE ? [['/cdn-compare/', COMPARE]] : [])] as const) {
+        app.get(`${prefix}*`, (c) => {
+          // Only the bundle and its chunks, never a path outside the folder.
+          const rel = new URL(c.req.url).pathname.slice(prefix.length);
+          if (!/^(chunks\/)?[\w.-]+\.js(\.map)?$/.test(rel) || !existsSync(path.join(dir, rel))) return c.notFound();
+          return file(path.join(dir, rel), rel.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8');
+        });
+      }
     },
   });
   // Both player shows play the one simulated stream every page plays.
@@ -250,6 +300,7 @@ const fmt = (ms: number): string => ms.toFixed(0).padStart(6);
 
 async function benchFirstFrame(browser: Browser, origin: string): Promise<void> {
   const samples = new Map<PageName, number[]>(PAGES.map((p) => [p.name, []]));
+  const stepSamples = new Map<PageName, Map<Milestone, number[]>>(PAGES.map((p) => [p.name, new Map()]));
   const engines = new Map<PageName, Set<string>>(PAGES.map((p) => [p.name, new Set()]));
   const vias = new Set<string>();
   for (let round = 0; round < WARMUP + ROUNDS; round++) {
@@ -262,6 +313,10 @@ async function benchFirstFrame(browser: Browser, origin: string): Promise<void> 
       line.push(`${p.name} ${frame.ms.toFixed(0)}`);
       if (!counted) continue;
       samples.get(p.name)!.push(frame.ms);
+      for (const [step, ms] of Object.entries(frame.steps) as [Milestone, number][]) {
+        const list = stepSamples.get(p.name)!;
+        list.set(step, [...(list.get(step) ?? []), ms]);
+      }
       engines.get(p.name)!.add(frame.engine ?? 'none');
       vias.add(frame.via);
     }
@@ -274,16 +329,27 @@ async function benchFirstFrame(browser: Browser, origin: string): Promise<void> 
   };
   const base = stats('bare hls.js');
   console.log(`\nTime to first frame, ${ROUNDS} interleaved rounds (first frame via ${[...vias].join(', ')}; ms since navigation start):`);
-  console.log('  page               engine     median     p90   × bare hls.js (median, p90)');
+  const width = Math.max(...PAGES.map((p) => p.name.length));
+  console.log(`  ${'page'.padEnd(width)}  engine     median     p90   × bare hls.js (median, p90)`);
   for (const p of PAGES) {
     const s = stats(p.name);
     console.log(
-      `  ${p.name.padEnd(17)}  ${[...engines.get(p.name)!].join('+').padEnd(8)} ${fmt(s.median)}  ${fmt(s.p90)}   ` +
+      `  ${p.name.padEnd(width)}  ${[...engines.get(p.name)!].join('+').padEnd(8)} ${fmt(s.median)}  ${fmt(s.p90)}   ` +
         `${(s.median / base.median).toFixed(2)}×, ${(s.p90 / base.p90).toFixed(2)}×`,
     );
   }
-  const pdt = stats('player (pdt)').median / base.median;
-  console.log(`  goal: player (pdt) ≤ 1.05× bare hls.js — ${pdt <= 1.05 ? 'met' : 'NOT met'} (${pdt.toFixed(2)}×)`);
+  console.log('\nOn the way there, medians (ms since navigation start; "sent" = request started, else = response complete):');
+  for (const p of PAGES) {
+    const list = stepSamples.get(p.name)!;
+    const cells = MILESTONES.filter((m) => list.has(m)).map((m) => `${m} ${quantile([...list.get(m)!].sort((a, b) => a - b), 0.5).toFixed(0)}`);
+    console.log(`  ${p.name.padEnd(width)}  ${cells.join(', ')}, first frame ${stats(p.name).median.toFixed(0)}`);
+  }
+  for (const name of ['player (pdt)', 'player (pdt, light)'] as const) {
+    const ratio = stats(name).median / base.median;
+    console.log(`  goal: ${name} ≤ 1.05× bare hls.js — ${ratio <= 1.05 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}×)`);
+  }
+  const light = stats('player (pdt, light)').median / stats('bare hls.js light').median;
+  console.log(`  player (pdt, light) × bare hls.js light: ${light.toFixed(2)}×`);
 }
 
 interface PinSeen {

@@ -6,17 +6,20 @@
  * 2. declarations: tsc -p packages/<x>/tsconfig.build.json → packages/<x>/temp/types
  *    (no `paths`: @nightmarket/* resolve like a consumer's, through node_modules to dist/, which
  *    is why the order matters);
- * 3. api-extractor rolls temp/types up into packages/<x>/dist/<entry>.d.ts.
+ * 3. api-extractor rolls temp/types up into packages/<x>/dist/<entry>.d.ts; a subset entry (an
+ *    element entry of the player: see `subset` in scripts/lib/workspace.mjs) gets a dist/<entry>.d.ts
+ *    that re-exports its names from dist/index.d.ts. The sources' `declare global` blocks, which
+ *    api-extractor leaves out, are appended to dist/index.d.ts.
  *
  * A package whose entry source does not exist yet is skipped with a note.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rollup } from 'rollup';
 import { configFor } from '../rollup.config.mjs';
 import { budgetSizes, buildCdn, checkBudgets } from './cdn.mjs';
-import { runApiExtractor } from './api.mjs';
+import { globalAugmentations, runApiExtractor, subsetDeclarations, subsetError } from './api.mjs';
 import { binPath, buildablePackages, rel, root } from './lib/workspace.mjs';
 
 const tsc = binPath('typescript', 'tsc');
@@ -43,9 +46,19 @@ for (const pkg of buildablePackages('build')) {
 
   let deferred = 0;
   for (const entry of pkg.entries) {
+    if (entry.subset) {
+      // Re-exports of the main entry's declarations: each class declared once in the package.
+      const { missing, text } = subsetDeclarations(pkg, entry);
+      if (missing.length > 0) fail(subsetError(pkg, entry, missing));
+      writeFileSync(entry.types, text);
+      continue;
+    }
     const r = runApiExtractor(pkg, entry, 'dts');
     if (!r.ok) fail(`${name}: api-extractor could not roll up ${rel(entry.types)}`);
     deferred += r.deferred;
+    // api-extractor drops `declare global` (tag names, event maps): the main entry carries them.
+    const globals = entry.subpath === '.' ? globalAugmentations(pkg) : [];
+    if (globals.length > 0) appendFileSync(entry.types, `\n${globals.join('\n\n')}\n`);
   }
   const ms = Math.round(performance.now() - started);
   const note = deferred > 0 ? ' (api-extractor reported documentation problems: see `npm run api`)' : '';

@@ -4,8 +4,9 @@
  * `<script type="module" src="…/cdn/nightmarket.js" integrity="…">`. It is a small guard that
  * imports cdn/chunks/player-<hash>.js (the elements, defined on load, the client and lit) unless
  * another copy of the player is already on the page (see packages/player/src/cdn.ts: a second lit
- * would break a strict Trusted Types CSP); hls.js is split into cdn/chunks/hls-<hash>.js and
- * imported only where the browser needs it. Writes cdn/integrity.json (SRI hashes, also for
+ * would break a strict Trusted Types CSP); hls.js is split into cdn/chunks/hls-<hash>.js, its
+ * light build into cdn/chunks/hls.light-<hash>.js (`hls-build="light"`), each imported only where
+ * the browser needs it. Writes cdn/integrity.json (SRI hashes, also for
  * `<link rel="modulepreload" integrity>` of the chunks) and checks the size budget.
  *
  * Run by scripts/build.mjs after the packages; alone: `node scripts/cdn.mjs`.

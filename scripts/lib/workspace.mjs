@@ -45,6 +45,13 @@ function buildOrder(dirs) {
  * @property {string} source      absolute path of the TypeScript entry
  * @property {string} types       absolute path of the rolled-up declarations
  * @property {string} apiConfig   absolute path of the api-extractor config for this entry
+ * @property {boolean} subset     a subset of the main entry (`.`): it has no api-extractor config
+ *                                of its own, exports only names the main entry exports too (the
+ *                                element entries of @nightmarket/player, `./nm-player`…), and its
+ *                                declarations re-export them from dist/index.d.ts, so each class is
+ *                                declared once (TypeScript treats two declarations of a class with
+ *                                `#private` members as two unrelated types) and its API is in the
+ *                                main entry's report. See subsetDeclarations() in scripts/api.mjs.
  *
  * @typedef {object} Bin
  * @property {string} command     command name, e.g. "nightmarket-server"
@@ -111,12 +118,14 @@ function entriesOf(path, manifest) {
     if (!match) continue;
     const name = match[1];
     const source = sourceOf(path, name);
+    const apiConfig = join(path, name === 'index' ? 'api-extractor.json' : `api-extractor.${name}.json`);
     entries.push({
       subpath,
       name,
       source,
       types: join(path, target.types ?? `dist/${name}.d.ts`),
-      apiConfig: join(path, name === 'index' ? 'api-extractor.json' : `api-extractor.${name}.json`),
+      apiConfig,
+      subset: subpath !== '.' && !existsSync(apiConfig),
     });
   }
   return entries;

@@ -31,7 +31,13 @@ if (typeof customElements !== 'undefined') {
     // chunk in front of everything the entry loads.
     const probe = document.createElement('video');
     const nativeWithTime = probe.canPlayType('application/vnd.apple.mpegurl') !== '' && 'getStartDate' in probe;
-    if (!nativeWithTime) import('hls.js').catch(() => undefined);
+    if (!nativeWithTime) {
+      // The build the players on the page will ask for: the light one only if every one says so
+      // (hls-build="light"); the full one otherwise, and for players added later.
+      const players = [...document.querySelectorAll('nm-player')];
+      const light = players.length > 0 && players.every((p) => p.getAttribute('hls-build') === 'light');
+      (light ? import('hls.js/light') : import('hls.js')).catch(() => undefined);
+    }
     import('./define-player.js').catch((error: unknown) => {
       console.error('@nightmarket/player: the elements could not be loaded:', error);
     });

@@ -7,7 +7,8 @@
  * the copy that loaded first.
  */
 import './define-player.js';
+import { LIVE_TAGS } from './live-room.js';
 import { SHOP_TAGS } from './shop-elements.js';
 
 /** The tags this module defines; their classes are exported by `@nightmarket/player`. */
-export const DEFINED_TAGS: readonly string[] = ['nm-player', ...SHOP_TAGS];
+export const DEFINED_TAGS: readonly string[] = ['nm-player', ...SHOP_TAGS, ...LIVE_TAGS];

@@ -59,6 +59,7 @@ export {
   hasNativeHls,
   loadHls,
   nativeSuffices,
+  type HlsBuild,
   type PlaybackEngine,
   type VideoControllerOptions,
   type VideoSource,

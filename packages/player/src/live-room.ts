@@ -19,6 +19,7 @@ import { NmPoll } from './poll.js';
 import { NmPurchaseTicker } from './purchase-ticker.js';
 import { NmReactions } from './reactions.js';
 import { NmViewerCount } from './viewer-count.js';
+import { defineElements } from './register.js';
 
 const ELEMENTS: Readonly<Record<string, CustomElementConstructor>> = {
   'nm-chat': NmChat,
@@ -31,17 +32,7 @@ const ELEMENTS: Readonly<Record<string, CustomElementConstructor>> = {
 /** The tags this module defines; their classes are exported by `@nightmarket/player`. */
 export const LIVE_TAGS: readonly string[] = Object.keys(ELEMENTS);
 
-if (typeof customElements !== 'undefined') {
-  const taken: string[] = [];
-  for (const [tag, element] of Object.entries(ELEMENTS)) {
-    const existing = customElements.get(tag);
-    if (!existing) customElements.define(tag, element);
-    else if (existing !== element) taken.push(`<${tag}>`);
-  }
-  if (taken.length > 0) {
-    console.warn(`@nightmarket/player: ${taken.join(', ')} already defined by another copy of the player on this page; using that one. Load the player once.`);
-  }
-}
+defineElements(ELEMENTS);
 
 /** Where the player puts the live room: over the bottom of the video, in the side panel, or the viewer count in the top bar. */
 export type LiveSlot = 'bottom' | 'panel' | 'viewers';

@@ -1,4 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { TemplateResult } from 'lit';
 import {
   createClient,
   type Cart,
@@ -34,7 +35,7 @@ import type { Messages } from './i18n/messages.js';
 import { PinSchedule } from './pin-schedule.js';
 import { playerStyles } from './player.styles.js';
 import { safeUrl, sharedStyles } from './shared-styles.js';
-import { loadHls, nativeSuffices, VideoController, type PlaybackEngine, type VideoSource, type VideoStatus } from './video/video-controller.js';
+import { loadHls, nativeSuffices, VideoController, type HlsBuild, type PlaybackEngine, type VideoSource, type VideoStatus } from './video/video-controller.js';
 
 /** The live room (chat, reactions, polls, purchases, viewer count): a module loaded on demand. */
 type LiveModule = typeof import('./live-room.js');
@@ -148,6 +149,7 @@ export class NmPlayer extends LitElement {
     layout: { reflect: true },
     mini: { type: Boolean, reflect: true },
     autoMini: { type: Boolean, attribute: 'auto-mini' },
+    hlsBuild: { attribute: 'hls-build' },
     client: { attribute: false },
     commerce: { attribute: false },
     commerceTimeout: { type: Number, attribute: 'commerce-timeout' },
@@ -182,6 +184,12 @@ export class NmPlayer extends LitElement {
   declare mini: boolean;
   /** Dock automatically while the player is scrolled out of view and the video plays. */
   declare autoMini: boolean;
+  /**
+   * The hls.js build, where the video plays through hls.js: `full` (default) or `light`, 66 KB
+   * (gzip) less to load before the first frame, for streams without subtitles or captions,
+   * alternate audio or DRM (the light build plays none of them). Read when a stream starts.
+   */
+  declare hlsBuild: HlsBuild;
   /** A ready client to use instead of creating one from `api` (share one between players, add auth…). */
   declare client: NightmarketClient | undefined;
   /**
@@ -234,6 +242,7 @@ export class NmPlayer extends LitElement {
     this.layout = 'auto';
     this.mini = false;
     this.autoMini = false;
+    this.hlsBuild = 'full';
     this.client = undefined;
     this.labels = undefined;
     this.commerce = undefined;
@@ -403,6 +412,9 @@ export class NmPlayer extends LitElement {
         }, (error: unknown) => console.warn(`<nm-player>: the "${lang}" messages could not be loaded; showing English.`, error));
       }
     }
+    if (changed.has('hlsBuild') && this.hlsBuild !== 'full' && this.hlsBuild !== 'light') {
+      console.warn(`<nm-player>: hls-build="${String(this.hlsBuild)}" is neither "full" nor "light"; the video plays with the full build.`);
+    }
     if (this.hasUpdated && (changed.has('api') || changed.has('show') || changed.has('client'))) this.#join();
     else if (this.hasUpdated && (changed.has('commerce') || changed.has('commerceTimeout')) && this._shop) this.#loadShop(true);
   }
@@ -413,7 +425,7 @@ export class NmPlayer extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult {
     const l = this.#localizer;
     const state = this._state;
     const effective = this.layout === 'auto' ? (this._wide ? 'side' : 'overlay') : this.layout;
@@ -680,7 +692,7 @@ export class NmPlayer extends LitElement {
     // hls.js will be needed wherever native HLS cannot play a show with program date-time (no
     // native HLS, or no getStartDate() as in Chromium), and most shows have it: start fetching it
     // alongside the snapshot rather than after it, which put the import on the path to the first frame.
-    if (!nativeSuffices(document.createElement('video'), { programDateTime: true })) void loadHls();
+    if (!nativeSuffices(document.createElement('video'), { programDateTime: true })) void loadHls(this.#hlsBuild());
     this._failed = null;
     this._connection = 'connecting';
     this.#client = client;
@@ -833,11 +845,15 @@ export class NmPlayer extends LitElement {
     if (!show) return null;
     if (this._replay) {
       const url = safeUrl(show.replay?.hls);
-      return url ? { url, live: false, programDateTime: false } : null;
+      return url ? { url, live: false, programDateTime: false, hlsBuild: this.#hlsBuild() } : null;
     }
     if (show.status !== 'live' && show.status !== 'paused') return null;
     const url = safeUrl(show.stream.hls);
-    return url ? { url, live: true, programDateTime: show.stream.programDateTime === true } : null;
+    return url ? { url, live: true, programDateTime: show.stream.programDateTime === true, hlsBuild: this.#hlsBuild() } : null;
+  }
+
+  #hlsBuild(): HlsBuild {
+    return this.hlsBuild === 'light' ? 'light' : 'full';
   }
 
   // --- Handlers -----------------------------------------------------------------------------------
@@ -884,7 +900,11 @@ export class NmPlayer extends LitElement {
   #toggleCaptions = (): void => {
     const tracks = [...(this.video?.textTracks ?? [])].filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
     const on = tracks.some((t) => t.mode === 'showing');
-    tracks.forEach((t, i) => (t.mode = !on && i === 0 ? 'showing' : 'hidden'));
+    // On: the track in the player's language, else the first. Off: `disabled`, not `hidden`,
+    // which hls.js (like a browser) takes as still selected and keeps loading.
+    const language = this.#localizer.locale.toLowerCase().split('-')[0];
+    const wanted = on ? null : (tracks.find((t) => t.language.toLowerCase().split('-')[0] === language) ?? tracks[0]);
+    for (const t of tracks) t.mode = t === wanted ? 'showing' : 'disabled';
     this.requestUpdate();
   };
 

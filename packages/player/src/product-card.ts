@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { TemplateResult } from 'lit';
 import type { FlashSale, Money, Presale, Product, Variant } from '@nightmarket/client';
 import { NmAddToCartEvent, NmBuyNowEvent, NmDepositOfferEvent, NmProductClickEvent, type PurchaseIntent } from './events.js';
 import { presaleTerms } from './commerce-text.js';
@@ -237,7 +238,7 @@ export class NmProductCard extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult | typeof nothing {
     const product = this.product;
     if (!product) return nothing;
     const l = this.localizer;

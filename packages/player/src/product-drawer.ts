@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { TemplateResult } from 'lit';
 import type { FlashSale, Presale, Product } from '@nightmarket/client';
 import { saleOf } from './commerce-text.js';
 import { NmDrawerToggleEvent } from './events.js';
@@ -144,7 +145,7 @@ export class NmProductDrawer extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult | typeof nothing {
     if (this.mode === 'panel') {
       return this.open
         ? html`<section class="panel" part="panel" aria-labelledby="heading">${this.#content()}</section>`

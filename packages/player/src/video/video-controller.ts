@@ -18,6 +18,14 @@ export type VideoStatus = 'idle' | 'loading' | 'playing' | 'paused' | 'buffering
 /** How the stream is played. */
 export type PlaybackEngine = 'native' | 'hls.js';
 
+/**
+ * The hls.js build that plays a stream where hls.js does. `full` (hls.js, 182 KB gzip) has
+ * everything; `light` (hls.js/light, 116 KB gzip) leaves out subtitles and captions (WebVTT, IMSC1,
+ * CEA-608/708), alternate audio renditions, DRM (EME), CMCD, interstitials, variable substitution,
+ * I-frame playlists and HEVC/AC-3 in MPEG-TS: it suffices for a stream that uses none of them.
+ */
+export type HlsBuild = 'full' | 'light';
+
 /** A stream to play. */
 export interface VideoSource {
   /** URL of the HLS playlist (http or https). */
@@ -26,6 +34,8 @@ export interface VideoSource {
   readonly live: boolean;
   /** The stream carries EXT-X-PROGRAM-DATE-TIME and the player needs it (to place pins in time). */
   readonly programDateTime: boolean;
+  /** The hls.js build to play it with, where hls.js plays it (default `full`). */
+  readonly hlsBuild?: HlsBuild | undefined;
 }
 
 /** Options of {@link VideoController}. */
@@ -45,15 +55,19 @@ const NETWORK_RETRIES = 2;
 /** Native playback errors retried in a row before the error state. */
 const NATIVE_RETRIES = 3;
 
-let hlsModule: Promise<typeof Hls> | undefined;
+const hlsModules: Partial<Record<HlsBuild, Promise<typeof Hls>>> = {};
+/** The classes of the builds imported so far: a stream starts without waiting for a promise when its build is here. */
+const hlsLoaded: Partial<Record<HlsBuild, typeof Hls>> = {};
 
 /**
- * Starts importing hls.js (once) and resolves with its class. The player calls it as soon as it
- * knows hls.js will be needed, so the download overlaps the show's snapshot request.
+ * Starts importing hls.js (once per build) and resolves with its class. The player calls it as
+ * soon as it knows hls.js will be needed, so the download overlaps the show's snapshot request.
+ *
+ * @param build - `full` (default) or `light` (see {@link HlsBuild})
  */
-export function loadHls(): Promise<typeof Hls> {
-  hlsModule ??= import('hls.js').then((m) => m.default);
-  return hlsModule;
+export function loadHls(build: HlsBuild = 'full'): Promise<typeof Hls> {
+  hlsModules[build] ??= (build === 'light' ? import('hls.js/light') : import('hls.js')).then((m) => (hlsLoaded[build] = m.default));
+  return hlsModules[build];
 }
 
 /** Whether the browser plays HLS in a plain `<video>`. */
@@ -238,42 +252,54 @@ export class VideoController {
       return;
     }
     this.engine = 'hls.js';
-    loadHls().then(
+    // hls.js already loaded (the player starts the import before the snapshot arrives): start now,
+    // in this task. A promise callback would run only after the microtasks queued before it —
+    // among them the player's re-render for the snapshot — and delay the playlist request by as much.
+    const build = source.hlsBuild ?? 'full';
+    const loaded = hlsLoaded[build];
+    if (loaded) {
+      this.#startHls(loaded, video, source);
+      return;
+    }
+    loadHls(build).then(
       (HlsClass) => {
-        if (generation !== this.#generation) return;
-        if (!HlsClass.isSupported()) {
-          this.#fail('unsupported', 'This browser plays neither HLS nor Media Source Extensions.');
-          return;
-        }
-        const hls = new HlsClass({
-          // The ESM build demuxes on the main thread; no blob: worker, so a strict CSP is fine.
-          enableWorker: false,
-          liveSyncDurationCount: 3,
-          // A stalled segment must not hold a live stream for minutes (the default is 120 s).
-          fragLoadPolicy: {
-            default: {
-              maxTimeToFirstByteMs: 8000,
-              maxLoadTimeMs: 15_000,
-              timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
-              errorRetry: { maxNumRetry: 3, retryDelayMs: 500, maxRetryDelayMs: 2000 },
-            },
-          },
-          ...this.#options.hlsConfig,
-        });
-        this.#hls = hls;
-        hls.on(HlsClass.Events.ERROR, (_event, data) => this.#hlsError(HlsClass, data));
-        hls.on(HlsClass.Events.FRAG_BUFFERED, () => {
-          this.#networkRetries = 0;
-        });
-        hls.on(HlsClass.Events.SUBTITLE_TRACKS_UPDATED, () => this.#options.onChange());
-        hls.attachMedia(video);
-        hls.loadSource(source.url);
-        this.#autoplayNow();
+        if (generation === this.#generation) this.#startHls(HlsClass, video, source);
       },
       (error: unknown) => {
         if (generation === this.#generation) this.#fail('unsupported', `hls.js could not be loaded: ${String(error)}`);
       },
     );
+  }
+
+  #startHls(HlsClass: typeof Hls, video: HTMLVideoElement, source: VideoSource): void {
+    if (!HlsClass.isSupported()) {
+      this.#fail('unsupported', 'This browser plays neither HLS nor Media Source Extensions.');
+      return;
+    }
+    const hls = new HlsClass({
+      // The ESM build demuxes on the main thread; no blob: worker, so a strict CSP is fine.
+      enableWorker: false,
+      liveSyncDurationCount: 3,
+      // A stalled segment must not hold a live stream for minutes (the default is 120 s).
+      fragLoadPolicy: {
+        default: {
+          maxTimeToFirstByteMs: 8000,
+          maxLoadTimeMs: 15_000,
+          timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
+          errorRetry: { maxNumRetry: 3, retryDelayMs: 500, maxRetryDelayMs: 2000 },
+        },
+      },
+      ...this.#options.hlsConfig,
+    });
+    this.#hls = hls;
+    hls.on(HlsClass.Events.ERROR, (_event, data) => this.#hlsError(HlsClass, data));
+    hls.on(HlsClass.Events.FRAG_BUFFERED, () => {
+      this.#networkRetries = 0;
+    });
+    hls.on(HlsClass.Events.SUBTITLE_TRACKS_UPDATED, () => this.#options.onChange());
+    hls.attachMedia(video);
+    hls.loadSource(source.url);
+    this.#autoplayNow();
   }
 
   #hlsError(HlsClass: typeof Hls, data: ErrorData): void {
