@@ -1,8 +1,8 @@
 /**
  * examples/plain-html-shop/ — a page with its own cart, wired to the CDN `<nm-player>` by DOM
  * events alone — in headless Chromium against the real reference backend: "add to cart" in the
- * player lands in the page's cart, the page's refusal is shown in the player and rolled back, and
- * the player's checkout is the page's. Needs the CDN build (`npm run build`, as `npm test` does).
+ * player lands in the page's cart (and in the player's cart in a second tab), the page's refusal
+ * is shown in the player and rolled back, and the player's checkout is the page's. Needs the CDN build (`npm run build`, as `npm test` does).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -81,8 +81,18 @@ describe('examples/plain-html-shop', () => {
     await page.goto(`${server.url}shop/index.html`);
     await page.waitForFunction(() => (document.querySelector('nm-player') as unknown as { cart: unknown }).cart !== null, WAIT);
 
+    // A second tab of the same shop: its player shows the same cart, at once.
+    const other = await browser.newPage();
+    await other.goto(`${server.url}shop/index.html`);
+    await other.waitForFunction(() => (document.querySelector('nm-player') as unknown as { cart: unknown }).cart !== null, WAIT);
+
     await addTea(page);
     await page.waitForFunction(() => document.getElementById('count')!.textContent === '1', WAIT);
+    await other.waitForFunction(
+      () => (document.querySelector('nm-player') as unknown as { cart: { state: { cart: { lines: { quantity: number }[] } | null } } }).cart.state.cart?.lines[0]?.quantity === 1,
+      WAIT,
+    );
+    await other.close();
     expect(await page.$eval('#lines', (ul) => ul.textContent)).toBe('1 × Celadon tea set, 6 cups');
     expect(await page.$eval('#total', (o) => o.textContent)).toBe('CN¥188.00');
 

@@ -148,6 +148,14 @@ describe('checkout hooks: a merchant adapter', () => {
     cartButtons(cart, /^One fewer/)[0]!.click();
     await until(() => shop.cart.lines[0]?.quantity === 1, 'the decrease');
     await until(() => player.cart!.state.pending.length === 0, 'the answers');
+    // A second line, removed again.
+    player.openProducts();
+    button(await card(player, 'robot-vacuum'), 'add-to-cart').click();
+    await until(() => shop.cart.lines.length === 2 && player.cart!.state.pending.length === 0, 'the second line');
+    player.closeProducts();
+    await openCart(player);
+    cartButtons(cart, /^Remove Merchant robot/)[0]!.click();
+    await until(() => shop.cart.lines.length === 1 && player.cart!.state.pending.length === 0, 'the removal');
     await cart.updateComplete;
     cart.shadowRoot!.querySelector<HTMLButtonElement>('[part="checkout"]')!.click();
     await until(() => sheetText(player).includes('Continue to payment'), 'the way to payment');
@@ -160,7 +168,7 @@ describe('checkout hooks: a merchant adapter', () => {
       window.open = open;
     }
     expect(opened).to.deep.equal([['https://shop.example/pay/42', '_blank', 'noopener']]);
-    expect(shop.calls.filter((c) => !c.startsWith('getCart'))).to.deep.equal(['add tea-set', 'update m1 2', 'update m1 1', 'checkout cart']);
+    expect(shop.calls.filter((c) => !c.startsWith('getCart'))).to.deep.equal(['add tea-set', 'update m1 2', 'update m1 1', 'add robot-vacuum', 'remove m2', 'checkout cart']);
     // Nothing reached the show backend's own cart.
     expect((await viewer('ana').getCart(director.id)).lines).to.deep.equal([]);
   });
@@ -201,6 +209,39 @@ describe('checkout hooks: DOM events', () => {
     }
     expect(seen).to.deep.equal(['tea-set']);
 
+    // The page's cart answers the cart's buttons and its checkout too.
+    const updates: string[] = [];
+    const onUpdate = (event: Event) => {
+      const e = event as Event & { detail: { line: { id: string; quantity: number }; quantity: number }; respondWith(r: Promise<Cart>): void };
+      updates.push(`${e.detail.line.id}→${e.detail.quantity}`);
+      const lines = e.detail.quantity === 0 ? [] : [{ ...theirs.lines[0]!, quantity: e.detail.quantity }];
+      e.respondWith(Promise.resolve({ lines, subtotal: money(lines.reduce((n, l) => n + l.quantity * 100, 0)), updatedAt: 6 + updates.length }));
+    };
+    const onCheckout = (event: Event) =>
+      (event as Event & { respondWith(r: Promise<CheckoutResult>): void }).respondWith(Promise.resolve({ kind: 'redirect', url: 'https://shop.example/page-checkout' }));
+    player.addEventListener('nm-update-cart', onUpdate);
+    player.addEventListener('nm-checkout', onCheckout);
+    try {
+      player.closeProducts();
+      const cart = await openCart(player);
+      cartButtons(cart, /^One fewer/)[0]!.click();
+      await until(() => lines(player).join() === 'tea-set/default×2', 'the decrease');
+      await cart.updateComplete;
+      cart.shadowRoot!.querySelector<HTMLButtonElement>('[part="checkout"]')!.click();
+      await until(() => sheetText(player).includes('Continue to payment'), 'the page\'s checkout');
+      player.shadowRoot!.querySelector('nm-buy-sheet')!.shadowRoot!.querySelector<HTMLButtonElement>('[part="close"]')!.click();
+      await openCart(player);
+      await cart.updateComplete;
+      cartButtons(cart, /^Remove/)[0]!.click();
+      await until(() => lines(player).length === 0, 'the removal');
+    } finally {
+      player.removeEventListener('nm-update-cart', onUpdate);
+      player.removeEventListener('nm-checkout', onCheckout);
+    }
+    expect(updates).to.deep.equal(['p1→2', 'p1→0']);
+    // Nothing of it reached the show backend's cart.
+    expect((await viewer('ana').getCart(director.id)).lines).to.deep.equal([]);
+
     // preventDefault alone: the page handled it; the player sends nothing.
     const handled = (event: Event) => event.preventDefault();
     player.addEventListener('nm-add-to-cart', handled);
@@ -208,7 +249,7 @@ describe('checkout hooks: DOM events', () => {
     expect(player.cart!.state.pending).to.deep.equal([]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     player.removeEventListener('nm-add-to-cart', handled);
-    expect(lines(player)).to.deep.equal(['tea-set/default×3']);
+    expect(lines(player)).to.deep.equal([]);
     expect((await viewer('ana').getCart(director.id)).lines).to.deep.equal([]);
 
     // respondWith outside the listener is refused with what to do.
@@ -311,6 +352,35 @@ describe('flash sales', () => {
       expect(Math.abs(countdown.remaining - truth), `remaining ${countdown.remaining} vs ${truth} with skew ${skew}`).to.be.below(250);
       expect(countdown.shadowRoot!.textContent).to.match(/Ends in 1:(2\d|30)/);
       player.remove();
+    }
+  });
+
+  it('announces the time left at thresholds, not every second', async function () {
+    this.timeout(10_000);
+    const countdown = document.createElement('nm-countdown');
+    let now = 1_000_000;
+    countdown.now = () => now;
+    countdown.until = now + 12_000;
+    document.body.append(countdown);
+    try {
+      await countdown.updateComplete;
+      const spoken = () => countdown.shadowRoot!.querySelector('[aria-live="polite"]')!.textContent;
+      const timer = () => countdown.shadowRoot!.querySelector('[role="timer"]')!;
+      expect(timer().textContent).to.equal('Ends in 0:12');
+      expect(timer().getAttribute('aria-live')).to.equal('off');
+      expect(spoken()).to.equal('');
+      now += 1500; // 10.5 s left: the 10 s threshold is not crossed yet
+      await until(() => timer().textContent === 'Ends in 0:11', 'the next second');
+      expect(spoken()).to.equal('');
+      now += 1000; // 9.5 s left
+      await until(() => timer().textContent === 'Ends in 0:10', 'the tick');
+      expect(spoken()).to.equal('Ends in 0:10');
+      const ended = new Promise((resolve) => countdown.addEventListener('nm-countdown-end', resolve, { once: true }));
+      now += 10_000;
+      await ended;
+      expect(timer().textContent).to.equal('Ends in 0:00');
+    } finally {
+      countdown.remove();
     }
   });
 
