@@ -16,7 +16,6 @@ import {
   type ShowCart,
   type ShowState,
 } from '@nightmarket/client';
-import { icsFileName, showToIcs } from './calendar.js';
 import { icons } from './icons.js';
 import type { CommerceController } from './commerce-controller.js';
 import { saleOf } from './commerce-text.js';
@@ -920,9 +919,11 @@ export class NmPlayer extends LitElement {
     this.controls = true;
   };
 
-  #addToCalendar = (): void => {
+  #addToCalendar = async (): Promise<void> => {
     const show = this._state?.show;
     if (!show) return;
+    // The .ics writer loads when asked for: most viewers never press this.
+    const { icsFileName, showToIcs } = await import('./calendar.js');
     const blob = new Blob([showToIcs(show, location.href)], { type: 'text/calendar;charset=utf-8' });
     const url = URL.createObjectURL(blob);
     const link = document.createElement('a');
