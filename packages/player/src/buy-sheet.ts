@@ -1,3 +1,4 @@
+import type { TemplateResult } from 'lit';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { CheckoutResult, Money, Reservation } from '@nightmarket/client';
 import { presaleTerms, problemText, syncDialog } from './commerce-text.js';
@@ -182,7 +183,7 @@ export class NmBuySheet extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult {
     const l = this.localizer;
     return html`<dialog part="dialog" aria-labelledby="heading" @cancel=${this.#cancel} @close=${this.#closed}>
       ${this.open && (this.intent || this.deposit || this.result)

@@ -1,3 +1,4 @@
+import type { TemplateResult } from 'lit';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { CartLine, CartState, CheckoutRequest, Order, ShowCart } from '@nightmarket/client';
 import { presaleTerms, problemText, syncDialog } from './commerce-text.js';
@@ -241,7 +242,7 @@ export class NmCart extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult {
     if (this.mode !== 'modal') return this.#content();
     return html`<dialog part="dialog" aria-labelledby="heading" @cancel=${this.#cancel} @close=${this.#closed}>
       ${this.open ? this.#content() : nothing}

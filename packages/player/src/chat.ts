@@ -1,3 +1,4 @@
+import type { TemplateResult } from 'lit';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { CHAT_MAX_LENGTH, type ChatMessage, type Product, type Room, type ShowState } from '@nightmarket/client';
@@ -168,7 +169,7 @@ export class NmChat extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult {
     const l = liveLocalizer(this.localizer, this.labels);
     const state = this.state;
     const messages = this.#visible();

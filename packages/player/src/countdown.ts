@@ -1,3 +1,4 @@
+import type { TemplateResult } from 'lit';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { Localizer } from './i18n/localize.js';
 import type { TextKey } from './i18n/localize.js';
@@ -96,7 +97,7 @@ export class NmCountdown extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult {
     const text = this.localizer.t(this.message, { time: this.localizer.duration(this._left) });
     return html`<span role="timer" aria-live="off" part="time">${text}</span><span class="visually-hidden" aria-live="polite">${this._spoken}</span>`;
   }

@@ -1,3 +1,4 @@
+import type { TemplateResult } from 'lit';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Poll, Room, ShowState } from '@nightmarket/client';
 import { liveLocalizer } from './i18n/live-localize.js';
@@ -222,7 +223,7 @@ export class NmPoll extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult | typeof nothing {
     const poll = this.current;
     if (!poll) return nothing;
     const l = liveLocalizer(this.localizer, this.labels);

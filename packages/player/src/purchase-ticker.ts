@@ -1,3 +1,4 @@
+import type { TemplateResult } from 'lit';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Room, ShowEventMap, ShowState } from '@nightmarket/client';
 import { liveLocalizer } from './i18n/live-localize.js';
@@ -133,7 +134,7 @@ export class NmPurchaseTicker extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult {
     const shown = this._shown;
     return html`${shown ? html`<p class="notice" part="notice" aria-hidden="true">${this.#text(shown)}</p>` : nothing}
       <p class="visually-hidden" role="status">${this._announced}</p>`;

@@ -1,3 +1,4 @@
+import type { TemplateResult } from 'lit';
 import { css, html, LitElement, svg, type PropertyValues } from 'lit';
 import type { Room } from '@nightmarket/client';
 import { liveLocalizer } from './i18n/live-localize.js';
@@ -164,7 +165,7 @@ export class NmReactions extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult {
     const l = liveLocalizer(this.localizer, this.labels);
     return html`<div class="particles" part="particles" aria-hidden="true"></div>
       <button class="button" part="button" aria-label=${l.t('react')} @click=${this.#tap}>

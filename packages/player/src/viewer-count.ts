@@ -1,3 +1,4 @@
+import type { TemplateResult } from 'lit';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { Localizer } from './i18n/localize.js';
 import { liveLocalizer } from './i18n/live-localize.js';
@@ -91,7 +92,7 @@ export class NmViewerCount extends LitElement {
   }
 
   /** Renders the element from its properties and state. */
-  protected override render() {
+  protected override render(): TemplateResult {
     return html`<span part="count">${this.text}</span>`;
   }
 }
