@@ -353,47 +353,48 @@ export class NmPlayer extends LitElement {
    * the page answered, or calls the `commerce` adapter. Resolves with the cart (undefined when the
    * page handled it); rejects when the shop refused (the cart is rolled back and the error shown).
    */
-  async addToCart(intent: PurchaseIntent): Promise<Cart | undefined> {
-    return (await this.#shopFor('addToCart')).addToCart(intent);
+  addToCart(intent: PurchaseIntent): Promise<Cart | undefined> {
+    // Fired at once when shopping has loaded (it has, once a product shows), so listeners see it in the same task.
+    return this._shop ? this._shop.addToCart(intent) : this.#shopFor('addToCart').then((shop) => shop.addToCart(intent));
   }
 
   /** Changes a cart line's quantity (0 removes it) as the cart's buttons do: fires `nm-update-cart`, then the page's answer or the adapter. */
-  async updateCart(line: CartLine, quantity: number): Promise<Cart | undefined> {
-    return (await this.#shopFor('updateCart')).updateCart(line, quantity);
+  updateCart(line: CartLine, quantity: number): Promise<Cart | undefined> {
+    return this._shop ? this._shop.updateCart(line, quantity) : this.#shopFor('updateCart').then((shop) => shop.updateCart(line, quantity));
   }
 
   /**
    * Checks out as the viewer's confirmation does: fires `nm-checkout`, then the page's answer or
    * the adapter, and shows the result (the order, or the way to payment) in the sheet.
    */
-  async checkout(request: CheckoutRequest): Promise<CheckoutResult | undefined> {
-    return (await this.#shopFor('checkout')).checkout(request);
+  checkout(request: CheckoutRequest): Promise<CheckoutResult | undefined> {
+    return this._shop ? this._shop.checkout(request) : this.#shopFor('checkout').then((shop) => shop.checkout(request));
   }
 
   /**
    * "Buy now": fires `nm-buy-now`; unless the page cancels it, holds flash-sale units first
    * (`nm-reserve`) when the product is in a live sale, then opens the sheet to confirm.
    */
-  async buyNow(intent: PurchaseIntent): Promise<void> {
-    return (await this.#shopFor('buyNow')).buyNow(intent);
+  buyNow(intent: PurchaseIntent): Promise<void> {
+    return this._shop ? this._shop.buyNow(intent) : this.#shopFor('buyNow').then((shop) => shop.buyNow(intent));
   }
 
   /**
    * Pays a presale deposit as the sheet's confirmation does: fires `nm-deposit`, then the page's
    * answer or the show backend; the receipt is shown and kept with the viewer's deposits.
    */
-  async deposit(intent: DepositIntent): Promise<Order | undefined> {
-    return (await this.#shopFor('deposit')).deposit(intent);
+  deposit(intent: DepositIntent): Promise<Order | undefined> {
+    return this._shop ? this._shop.deposit(intent) : this.#shopFor('deposit').then((shop) => shop.deposit(intent));
   }
 
   /** Pays the balance of one of the viewer's deposits (within its window). */
-  async payBalance(order: Order): Promise<Order> {
-    return (await this.#shopFor('payBalance')).payBalance(order);
+  payBalance(order: Order): Promise<Order> {
+    return this._shop ? this._shop.payBalance(order) : this.#shopFor('payBalance').then((shop) => shop.payBalance(order));
   }
 
   /** Refunds one of the viewer's refundable deposits whose balance is not paid. */
-  async refundDeposit(order: Order): Promise<Order> {
-    return (await this.#shopFor('refundDeposit')).refundDeposit(order);
+  refundDeposit(order: Order): Promise<Order> {
+    return this._shop ? this._shop.refundDeposit(order) : this.#shopFor('refundDeposit').then((shop) => shop.refundDeposit(order));
   }
 
   /** Derives what the next render needs from changed properties. */

@@ -8,6 +8,7 @@ import { emulateMedia } from '@web/test-runner-commands';
 import { createClient, type Room } from '@nightmarket/client';
 import '@nightmarket/player/define';
 import {
+  loadCatalogue,
   Localizer,
   NmChatSendEvent,
   type NmChat,
@@ -314,6 +315,7 @@ describe('<nm-viewer-count>', () => {
     ];
     for (const [locale, count, expected] of cases) {
       const element = document.createElement('nm-viewer-count');
+      await loadCatalogue(locale);
       element.localizer = new Localizer(locale);
       element.count = count;
       document.body.append(element);

@@ -166,6 +166,8 @@ describe('<nm-player>: products', () => {
     (card.shadowRoot!.querySelector('[part~="buy-now"]') as HTMLButtonElement).click();
     const product = player.state!.products[0]!;
     const variant = product.variants.find((v) => v.available)!;
+    // Fired from the player once its shopping has loaded (at once when it has).
+    await until(() => seen.length === 2, 'both request events');
     expect(seen).to.deep.equal([`cart ${product.id}/${variant.id} ×1`, `buy ${product.id}/${variant.id}`]);
   });
 
