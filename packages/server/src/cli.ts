@@ -4,6 +4,7 @@
  *
  * ```sh
  * nightmarket-server --port 8080 --data ./nightmarket.db --shows ./shows.json --admin-token "$TOKEN"
+ * nightmarket-server --port 8081 --database postgres://nightmarket:…@127.0.0.1:5432/nightmarket
  * ```
  *
  * Every flag has an environment variable (a flag wins over its variable). {@link main} runs the
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import type { CommerceStore, ShowInit } from '@nightmarket/engine';
 import { isEntryPoint, parseArgsMessage } from './cli-support.js';
 import { createNightmarketServer, isOrigin, type NightmarketServer } from './server.js';
+import { PostgresStore } from './postgres-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import { loadShowsFile, ShowsFileError } from './shows-file.js';
 
@@ -36,6 +38,8 @@ export interface CliIo {
 export interface CliDeps {
   /** Opens the store for `--data <file>`. */
   createStore?: ((path: string) => CommerceStore) | undefined;
+  /** Opens the store for `--database <url>` (default: a `PostgresStore`). */
+  openDatabase?: ((url: string) => Promise<CommerceStore>) | undefined;
 }
 
 const NAME = 'nightmarket-server';
@@ -52,6 +56,8 @@ Options:
   --port <number>        TCP port to listen on (default 8080)             env NIGHTMARKET_PORT
   --host <address>       interface to listen on (default 127.0.0.1)       env NIGHTMARKET_HOST
   --data <file>          SQLite file for orders and stock (default: memory) env NIGHTMARKET_DATA
+  --database <url>       PostgreSQL instead, shared by several instances   env NIGHTMARKET_DATABASE_URL
+                         (postgres://user:password@host:port/database)
   --shows <file>         JSON file of shows to create at start            env NIGHTMARKET_SHOWS
   --admin-token <token>  bearer token of the admin API (required)         env NIGHTMARKET_ADMIN_TOKEN
   --cors <origins>       comma-separated origins allowed to call the API  env NIGHTMARKET_CORS
@@ -123,6 +129,8 @@ export async function main(
   try {
     if (settings.data !== undefined) {
       store = (deps.createStore ?? openDataStore)(settings.data);
+    } else if (settings.database !== undefined) {
+      store = await (deps.openDatabase ?? ((url: string) => PostgresStore.open({ url })))(settings.database);
     }
     server = await createNightmarketServer({
       port: settings.port,
@@ -143,12 +151,13 @@ export async function main(
     return 1;
   }
 
-  const where = settings.data === undefined ? 'orders kept in memory' : `data in ${settings.data}`;
+  const where =
+    settings.data !== undefined ? `data in ${settings.data}` : settings.database !== undefined ? `data in PostgreSQL at ${redactUrl(settings.database)}` : 'orders kept in memory';
   if (server.resumed.length > 0) {
     const fromFile = new Set(shows.map((s) => s.show.id));
     const kept = server.resumed.filter((id) => fromFile.has(id));
     io.stdout(
-      `${NAME}: resumed ${server.resumed.length} show(s) from ${settings.data ?? 'the store'}: ${server.resumed.join(', ')}` +
+      `${NAME}: resumed ${server.resumed.length} show(s) from ${settings.data ?? (settings.database === undefined ? 'the store' : 'PostgreSQL')}: ${server.resumed.join(', ')}` +
         (kept.length > 0 ? ` (their saved state wins over --shows; DELETE /api/shows/{id} to start one over)` : ''),
     );
   }
@@ -175,6 +184,7 @@ interface Settings {
   port: number;
   host: string;
   data: string | undefined;
+  database: string | undefined;
   shows: string | undefined;
   adminToken: string;
   cors: string[];
@@ -191,6 +201,7 @@ function parseSettings(argv: readonly string[], env: Readonly<Record<string, str
         port: { type: 'string' },
         host: { type: 'string' },
         data: { type: 'string' },
+        database: { type: 'string' },
         shows: { type: 'string' },
         'admin-token': { type: 'string' },
         cors: { type: 'string' },
@@ -227,6 +238,14 @@ function parseSettings(argv: readonly string[], env: Readonly<Record<string, str
 
   const host = nonEmpty(pick('host', 'NIGHTMARKET_HOST'), 'an address such as 127.0.0.1 or 0.0.0.0') ?? '127.0.0.1';
   const data = nonEmpty(pick('data', 'NIGHTMARKET_DATA'), 'the path of a SQLite file');
+  const databaseOption = pick('database', 'NIGHTMARKET_DATABASE_URL');
+  const database = nonEmpty(databaseOption, 'a postgres:// URL');
+  if (database !== undefined) {
+    if (!/^postgres(ql)?:\/\/[^/]/.test(database)) {
+      throw new UsageError(`${databaseOption.from} must be a postgres:// URL such as postgres://user:password@127.0.0.1:5432/nightmarket, got ${JSON.stringify(redactUrl(database))}`);
+    }
+    if (data !== undefined) throw new UsageError(`--data and --database both name a store: give one (SQLite file or PostgreSQL URL)`);
+  }
   const shows = nonEmpty(pick('shows', 'NIGHTMARKET_SHOWS'), 'the path of a JSON shows file');
 
   const corsOption = pick('cors', 'NIGHTMARKET_CORS');
@@ -250,7 +269,7 @@ function parseSettings(argv: readonly string[], env: Readonly<Record<string, str
     throw new UsageError(`${tokenOption.from} must be visible ASCII characters without spaces (it is sent as a bearer token)`);
   }
 
-  return { port, host, data, shows, adminToken, cors };
+  return { port, host, data, database, shows, adminToken, cors };
 }
 
 
@@ -274,6 +293,11 @@ function processSignals(stop: (signal: string) => void): () => void {
 function version(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
   return manifest.version ?? 'unknown';
+}
+
+/** A database URL with its password hidden, for messages and logs. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
 /** A message without stack trace: what an operator needs on one line. */

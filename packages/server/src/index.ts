@@ -25,4 +25,5 @@ export {
   type SimulatedLiveStreamOptions,
 } from './hls.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { PostgresStore, type PostgresStoreOptions, type ShowOwner } from './postgres-store.js';
 export { runConformance, type ConformanceOptions, type ConformanceReport, type ConformanceResult } from './conformance/index.js';
