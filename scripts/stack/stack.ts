@@ -7,7 +7,7 @@
  * `npm run bench:stack`. Missing Debian packages are installed as root (see packages.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, createWriteStream, mkdirSync, openSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,11 @@ export interface StackOptions {
   readonly database?: string | undefined;
   /** Where the instances' output goes (default: a log file per instance in `dir`). */
   readonly instanceOutput?: 'inherit' | 'log' | undefined;
+  /**
+   * Leave the instances running when this process exits (`npm run stack`): they are detached,
+   * their output goes to their log files, and `stop()` is not expected (see stopStackIn).
+   */
+  readonly detached?: boolean | undefined;
 }
 
 /** One server instance of a running stack. */
@@ -150,8 +155,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ];
       const env = { ...process.env, NIGHTMARKET_ADMIN_TOKEN: adminToken, NIGHTMARKET_CLUSTER_LEASE_MS: String(options.leaseMs ?? 3000) };
       const inherit = options.instanceOutput === 'inherit';
-      const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', inherit ? 'inherit' : 'pipe', inherit ? 'inherit' : 'pipe'] });
-      if (!inherit) {
+      const logFile = join(logs, `instance-${i + 1}.log`);
+      const out = options.detached ? openSync(logFile, 'a') : inherit ? 'inherit' : 'pipe';
+      const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', out, out], detached: options.detached ?? false });
+      if (options.detached) {
+        child.unref();
+        closeSync(out as number);
+      } else if (!inherit) {
         const log = createWriteStream(join(logs, `instance-${i + 1}.log`), { flags: 'a' });
         child.stdout!.pipe(log);
         child.stderr!.pipe(log);
