@@ -23,6 +23,8 @@ export interface NginxSettings {
   /** Heartbeat of the event streams, in seconds (the engine's heartbeatMs / 1000). */
   readonly heartbeatS?: number | undefined;
   readonly snapshotMaxAgeS?: number | undefined;
+  /** Worker processes (default `auto`: one per core). */
+  readonly workers?: number | undefined;
 }
 
 /** A running nginx. */
@@ -35,6 +37,9 @@ export interface Nginx {
 /** Renders the configuration into `dir`/nginx.conf. */
 export function renderNginxConf(settings: NginxSettings, dir: string): string {
   for (const sub of ['tmp/body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi', 'cache']) mkdirSync(join(dir, sub), { recursive: true });
+  // As many descriptors per worker as this machine lets a process have (262144 at most).
+  const hard = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim());
+  const nofile = Number.isInteger(hard) && hard > 1024 ? Math.min(262_144, hard) : 262_144;
   const servers = settings.instancePorts.map((port) => `server 127.0.0.1:${port} max_fails=1 fail_timeout=2s;`).join('\n    ');
   const conf = readFileSync(TEMPLATE, 'utf8')
     .replaceAll('{{RUN}}', dir)
@@ -43,6 +48,9 @@ export function renderNginxConf(settings: NginxSettings, dir: string): string {
     .replaceAll('{{HTTP_PORT}}', String(settings.httpPort))
     .replaceAll('{{PUBLISH_PORT}}', String(settings.publishPort))
     .replaceAll('{{HEARTBEAT_S}}', String(settings.heartbeatS ?? 15))
+    .replaceAll('{{WORKERS}}', String(settings.workers ?? 'auto'))
+    .replaceAll('{{NOFILE}}', String(nofile))
+    .replaceAll('{{WORKER_CONNECTIONS}}', String(nofile - 100))
     .replaceAll('{{SNAPSHOT_MAX_AGE}}', String(settings.snapshotMaxAgeS ?? 1));
   const path = join(dir, 'nginx.conf');
   writeFileSync(path, conf);

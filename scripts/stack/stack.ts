@@ -59,6 +59,8 @@ export interface StackOptions {
    * their output goes to their log files, and `stop()` is not expected (see stopStackIn).
    */
   readonly detached?: boolean | undefined;
+  /** nginx worker processes (default: one per core). */
+  readonly nginxWorkers?: number | undefined;
 }
 
 /** One server instance of a running stack. */
@@ -124,7 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const redis = await startRedis(ports.redis, join(dir, 'redis'), { install: false });
     cleanups.push(() => redis.stop());
     const nginx: Nginx = await startNginx(
-      { httpPort: ports.http, publishPort: ports.publish, redisPort: ports.redis, instancePorts: ports.instances, heartbeatS: 15 },
+      { httpPort: ports.http, publishPort: ports.publish, redisPort: ports.redis, instancePorts: ports.instances, heartbeatS: 15, workers: options.nginxWorkers },
       join(dir, 'nginx'),
       { install: false },
     );

@@ -300,9 +300,19 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
       } else if (!keepEmpty) await shared.releaseShow(showId, self);
       return o;
     };
+    /** Who ran each show when we last asked the database: forwarded to without asking again for a while. */
+    const owners = new Map<string, { owner: string; at: number }>();
     const route = async (c: Context, next: () => Promise<void>): Promise<Response | void> => {
       const showId = c.req.param('showId') ?? '';
       if (!SHOW_ID.test(showId) || registry.get(showId)) return next();
+      const known = owners.get(showId);
+      if (known && Date.now() - known.at < leaseMs / 2 && c.req.header(FORWARDED_HEADER) === undefined) {
+        try {
+          return await forward(c.req.raw, known.owner);
+        } catch {
+          owners.delete(showId); // gone: ask the database below
+        }
+      }
       // Creating a show (PUT) keeps the claim: the handler creates it here.
       const creating = c.req.method === 'PUT' && new URL(c.req.url).pathname === `${API_BASE}shows/${showId}`;
       const deadline = Date.now() + leaseMs + 2000;
@@ -311,8 +321,10 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
         if (o.mine) return next();
         if (c.req.header(FORWARDED_HEADER) !== undefined || o.owner === '') break; // never forwarded twice
         try {
+          owners.set(showId, { owner: o.owner, at: Date.now() });
           return await forward(c.req.raw, o.owner);
         } catch {
+          owners.delete(showId);
           // The owner is unreachable: once its lease runs out, the show is ours.
           if (Date.now() > deadline) break;
           await new Promise((r) => setTimeout(r, 200));
