@@ -139,7 +139,7 @@ export async function main(
     if (settings.data !== undefined) {
       store = (deps.createStore ?? openDataStore)(settings.data);
     } else if (settings.database !== undefined) {
-      store = await (deps.openDatabase ?? ((url: string) => PostgresStore.open({ url })))(settings.database);
+      store = await (deps.openDatabase ?? ((url: string) => PostgresStore.connect({ url })))(settings.database);
     }
     server = await createNightmarketServer({
       port: settings.port,

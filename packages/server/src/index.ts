@@ -26,4 +26,6 @@ export {
 } from './hls.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export { PostgresStore, type PostgresStoreOptions, type ShowOwner } from './postgres-store.js';
+export type { NchanOptions } from './nchan.js';
+export type { ClusterOptions } from './cluster.js';
 export { runConformance, type ConformanceOptions, type ConformanceReport, type ConformanceResult } from './conformance/index.js';

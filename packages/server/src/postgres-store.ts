@@ -286,12 +286,12 @@ const RETRYABLE = new Set(['40P01', '40001']);
 
 /**
  * A `CommerceStore` in PostgreSQL: atomic and durable, shared by every show of a server and by
- * every server instance pointed at the same database. Create it with {@link PostgresStore.open}
+ * every server instance pointed at the same database. Create it with `PostgresStore.connect()`
  * (which creates or upgrades the schema) and {@link PostgresStore.close} it on shutdown.
  *
  * @example
  * ```ts
- * const store = await PostgresStore.open({ url: 'postgres://nightmarket:secret@127.0.0.1:5432/nightmarket' });
+ * const store = await PostgresStore.connect({ url: 'postgres://nightmarket:secret@127.0.0.1:5432/nightmarket' });
  * const server = await createNightmarketServer({ adminToken, store });
  * ```
  */
@@ -315,7 +315,7 @@ export class PostgresStore implements CommerceStore {
    * @param options - the database URL and pool size
    * @throws Error if the database cannot be reached, or was written by a newer schema version
    */
-  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+  static async connect(options: PostgresStoreOptions): Promise<PostgresStore> {
     if (typeof options.url !== 'string' || !/^postgres(ql)?:\/\//.test(options.url)) {
       throw new TypeError(`PostgresStore: url must be a postgres:// URL, got ${JSON.stringify(options.url)}.`);
     }

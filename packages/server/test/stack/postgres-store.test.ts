@@ -31,7 +31,7 @@ async function freshUrl(): Promise<string> {
 }
 
 async function postgres(at?: string, options: { maxConnections?: number } = {}): Promise<PostgresStore> {
-  const store = await PostgresStore.open({ url: at ?? (await freshUrl()), ...options });
+  const store = await PostgresStore.connect({ url: at ?? (await freshUrl()), ...options });
   opened.push(store);
   return store;
 }
@@ -107,9 +107,9 @@ describe('PostgresStore across instances', () => {
     await (await postgres(at)).close();
     const schema = new URL(at).searchParams.get('options')!.split('=')[1]!;
     await admin.query(`UPDATE ${schema}.nightmarket_schema SET version = 99`);
-    await expect(PostgresStore.open({ url: at })).rejects.toThrow(/schema version 99; this PostgresStore knows versions up to 1/);
-    await expect(PostgresStore.open({ url: 'mysql://x' })).rejects.toThrow(/must be a postgres:\/\/ URL/);
-    await expect(PostgresStore.open({ url: 'postgres://nightmarket:wrong@127.0.0.1:1/x' })).rejects.toThrow(/could not open postgres:\/\/nightmarket:\*\*\*@/);
+    await expect(PostgresStore.connect({ url: at })).rejects.toThrow(/schema version 99; this PostgresStore knows versions up to 1/);
+    await expect(PostgresStore.connect({ url: 'mysql://x' })).rejects.toThrow(/must be a postgres:\/\/ URL/);
+    await expect(PostgresStore.connect({ url: 'postgres://nightmarket:wrong@127.0.0.1:1/x' })).rejects.toThrow(/could not open postgres:\/\/nightmarket:\*\*\*@/);
   });
 
   it('refuses, by constraint, any write that would oversell', async () => {
