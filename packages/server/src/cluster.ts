@@ -60,13 +60,21 @@ export async function forward(request: Request, origin: string): Promise<Respons
   for (const name of HOP_BY_HOP) headers.delete(name);
   headers.set(FORWARDED_HEADER, '1');
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-  const response = await fetch(new URL(url.pathname + url.search, origin), {
-    method: request.method,
-    headers,
-    body: hasBody ? await request.clone().arrayBuffer() : undefined,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(30_000),
-  });
+  // The owner must answer within 30 s; its body (an event stream, without nchan) may run longer.
+  const answered = new AbortController();
+  const timer = setTimeout(() => answered.abort(new Error(`${origin} did not answer within 30 s`)), 30_000);
+  let response: Response;
+  try {
+    response = await fetch(new URL(url.pathname + url.search, origin), {
+      method: request.method,
+      headers,
+      body: hasBody ? await request.clone().arrayBuffer() : undefined,
+      redirect: 'manual',
+      signal: answered.signal,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
   const out = new Headers(response.headers);
   for (const name of HOP_BY_HOP) out.delete(name);
   out.delete('content-encoding');

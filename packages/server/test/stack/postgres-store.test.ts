@@ -121,6 +121,24 @@ describe('PostgresStore across instances', () => {
     await expect(admin.query(`UPDATE ${schema}.sales SET sold = 2`)).rejects.toThrow(/check constraint/);
   });
 
+  it('commits the calls made together as one batch: a call that fails is rolled back alone, the others keep their changes', async () => {
+    const store = await postgres();
+    await store.putSale('spring', { id: 's', productId: 'vacuum', variantId: 'white', units: 10, limitPerBuyer: 5, startsAt: T0, endsAt: T0 + 60_000 });
+    await store.reserve('spring', { reservation: reservation('r0', 's', 4, T0 + 30_000), buyerId: 'mei', now: T0 + 1 });
+    // Made together: one batch. The shrinking putSale throws (4 units are held) in the middle.
+    const [a, shrink, b] = await Promise.allSettled([
+      store.reserve('spring', { reservation: reservation('r1', 's', 2, T0 + 30_000), buyerId: 'jun', now: T0 + 1 }),
+      store.putSale('spring', { id: 's', productId: 'vacuum', variantId: 'white', units: 3, limitPerBuyer: 5, startsAt: T0, endsAt: T0 + 60_000 }),
+      store.reserve('spring', { reservation: reservation('r2', 's', 1, T0 + 30_000), buyerId: 'kai', now: T0 + 1 }),
+    ]);
+    expect(a).toMatchObject({ status: 'fulfilled', value: { ok: true } });
+    expect(shrink).toMatchObject({ status: 'rejected', reason: { name: 'RangeError' } });
+    expect(b).toMatchObject({ status: 'fulfilled', value: { ok: true } });
+    await expect(store.getSale('spring', 's')).resolves.toMatchObject({ units: 10, unitsLeft: 3, held: 7 });
+    await store.close(); // waits for nothing left: closing twice is harmless
+    await store.close();
+  });
+
   it('gives a show one owner at a time: renewals keep it, another instance gets it once the lease runs out or is released', async () => {
     const store = await postgres();
     await expect(store.claimShow('spring', 'a', 'e1', 60_000)).resolves.toEqual({ owner: 'a', epoch: 'e1', mine: true });
