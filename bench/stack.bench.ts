@@ -18,7 +18,7 @@
  *
  * Flags (or env): --same N (NM_BENCH_SAME, default 10000), --max N (NM_BENCH_MAX, 50000),
  * --messages K (20), --buyers N (3000), --units N (1000), --concurrency N (64),
- * --connect-seconds S (120), --only same|max|sale.
+ * --connect-seconds S (200), --only same|max|sale.
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -294,7 +294,7 @@ async function main(): Promise<void> {
   const buyers = num(values.buyers, 'NM_BENCH_BUYERS', 3000);
   const units = num(values.units, 'NM_BENCH_UNITS', 1000);
   const concurrency = num(values.concurrency, 'NM_BENCH_CONCURRENCY', 64);
-  const connectMs = num(values['connect-seconds'], 'NM_BENCH_CONNECT_SECONDS', 120) * 1000;
+  const connectMs = num(values['connect-seconds'], 'NM_BENCH_CONNECT_SECONDS', 200) * 1000;
   const only = values.only;
   const hardLimit = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim()) || 20_000;
   const perChild = Math.max(1000, Math.min(25_000, hardLimit - 1000));
