@@ -19,7 +19,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
+    // The stack tests need PostgreSQL, nginx + nchan and Redis: vitest.stack.config.ts runs them.
+    exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts', 'packages/*/test/stack/**'],
     setupFiles: ['./test/setup/node.ts'],
   },
 });

@@ -11,6 +11,9 @@
  *   package shape  node --test test/package-shape.test.mjs (the built packages as consumers see them)
  *   unit           vitest run
  *   browser        web-test-runner (Chromium)
+ *   stack          vitest -c vitest.stack.config.ts: the scaled-out deployment on real PostgreSQL,
+ *                  nginx + nchan and Redis (installed as root when missing; fails, never skips,
+ *                  when they cannot be installed or started)
  *   storm          bench/storm.bench.ts --short: 10,000 events/s at <nm-player> for 10 s; prints
  *                  its figures (long tasks, dropped frames, heap, DOM) and fails only when the DOM
  *                  is not bounded — never on timing (the machine is shared)
@@ -28,6 +31,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'nightmarket-test-'));
 const files = {
   nodeTest: join(tmp, 'package-shape.tap'),
   vitest: join(tmp, 'vitest.json'),
+  vitestStack: join(tmp, 'vitest-stack.json'),
   wtr: join(tmp, 'wtr.json'),
 };
 const node = process.execPath;
@@ -42,8 +46,8 @@ const counters = {
     c.skipped += (tap.match(/^ok \d+ - .* # SKIP/gm) ?? []).length;
     return c;
   },
-  vitest() {
-    const r = JSON.parse(readFileSync(files.vitest, 'utf8'));
+  vitest(file = files.vitest) {
+    const r = JSON.parse(readFileSync(file, 'utf8'));
     // A test file that fails to load has no failed test but failed suites: count each once.
     const failedFiles = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.every((a) => a.status !== 'failed'));
     return {
@@ -81,13 +85,27 @@ const steps = [
   {
     name: 'unit',
     command: [node, binPath('vitest'), 'run', '--reporter=default', '--reporter=json', `--outputFile=${files.vitest}`],
-    counts: counters.vitest,
+    counts: () => counters.vitest(),
   },
   {
     name: 'browser',
     command: [node, binPath('@web/test-runner', 'web-test-runner')],
     env: { WTR_SUMMARY_FILE: files.wtr },
     counts: counters.wtr,
+  },
+  {
+    name: 'stack',
+    command: [
+      node,
+      binPath('vitest'),
+      'run',
+      '-c',
+      'vitest.stack.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${files.vitestStack}`,
+    ],
+    counts: () => counters.vitest(files.vitestStack),
   },
   {
     name: 'storm',

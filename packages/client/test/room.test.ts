@@ -2,6 +2,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, NightmarketError, type CheckoutRequest, type Room, type RoomError, type ShowState } from '@nightmarket/client';
 import { createTestBackend, type ShowDirector, type TestBackend } from '@nightmarket/testing';
+import { describeRoomContract, until, type RoomTarget } from './room-contract.js';
 
 const BASE = 'https://shop.example/nightmarket/';
 let backend: TestBackend;
@@ -21,81 +22,30 @@ function setup(engine: { heartbeatMs?: number } = {}): { backend: TestBackend; s
   return { backend, show: backend.createShow() };
 }
 
-/** Resolves when `predicate` holds for the room's state, or fails after `ms`. */
-function until(room: Room, predicate: (state: ShowState) => boolean, ms = 5000): Promise<ShowState> {
-  return new Promise((resolve, reject) => {
-    const check = (state: ShowState | null): boolean => {
-      if (state && predicate(state)) {
-        clearTimeout(timer);
-        off();
-        resolve(state);
-        return true;
-      }
-      return false;
+/** The msw test kit as a backend of the shared room contract (room-contract.ts). */
+const testKit: RoomTarget = {
+  name: 'the msw test kit',
+  async createShow() {
+    const { show } = setup();
+    return {
+      id: show.id,
+      viewerSays: (name, text) => show.viewerSays(name, text),
+      pin: (productId, options) => show.pin(productId, options),
+      setViewers: (count) => show.setViewers(count),
+      end: () => show.end(),
+      state: async () => show.engine.state,
+      dropStreamAfter: (events, times) => {
+        for (let i = 0; i < times; i++) show.faults.dropStreamAfter(events);
+      },
+      streamRequests: () => show.faults.streamRequests,
     };
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`condition not met within ${ms} ms; seq=${room.state?.seq} status=${room.status}`));
-    }, ms);
-    // Conditions may be on the connection status too, which changes without a state change.
-    const offState = room.subscribe(check);
-    const offStatus = room.on('status', () => check(room.state));
-    const off = (): void => {
-      offState();
-      offStatus();
-    };
-    check(room.state);
-  });
-}
+  },
+  client: () => createClient({ baseUrl: BASE }),
+};
 
-/** Records every seq delivered through `on()`, to prove none is lost or delivered twice. */
-function recordSeqs(room: Room): number[] {
-  const seqs: number[] = [];
-  room.on('chat.message', (e) => seqs.push(e.seq));
-  room.on('viewers.changed', (e) => seqs.push(e.seq));
-  return seqs;
-}
+describeRoomContract(testKit);
 
 describe('Room', () => {
-  it('loads the snapshot, then applies live events in order', async () => {
-    const { show } = setup();
-    const client = createClient({ baseUrl: BASE });
-    const room = client.join(show.id);
-    const ready = await room.ready;
-    expect(ready.show.id).toBe('spring-launch');
-    expect(ready.products.map((p) => p.id)).toContain('robot-vacuum');
-    await until(room, () => room.status === 'open');
-    const said: string[] = [];
-    room.on('chat.message', (e) => said.push(e.data.text));
-    await show.viewerSays('Mei', 'Does it climb carpets?');
-    await show.pin('robot-vacuum', { streamTime: 1_800_000_000_000 });
-    const state = await until(room, (s) => s.pinned !== null);
-    expect(said).toEqual(['Does it climb carpets?']);
-    expect(state.chat.at(-1)?.author.name).toBe('Mei');
-    expect(state.pinned).toMatchObject({ productId: 'robot-vacuum', streamTime: 1_800_000_000_000 });
-    expect(state).toEqual(show.engine.state);
-    room.close();
-  });
-
-  it('resumes after dropped connections with no event lost or applied twice', async () => {
-    const { show } = setup();
-    // Each of the next five connections is cut after three events.
-    for (let i = 0; i < 5; i++) show.faults.dropStreamAfter(3);
-    const room = createClient({ baseUrl: BASE }).join(show.id, { retryMs: 20 });
-    const seqs = recordSeqs(room);
-    expect((await room.ready).seq).toBe(0);
-    for (let round = 0; round < 5; round++) {
-      for (let i = 0; i < 8; i++) await show.viewerSays(`V${i}`, `round ${round} message ${i}`);
-      await show.setViewers(round * 10 + 1);
-    }
-    const final = show.engine.state.seq;
-    const state = await until(room, (s) => s.seq === final);
-    expect(state).toEqual(show.engine.state);
-    expect(seqs).toEqual(Array.from({ length: final }, (_, i) => i + 1)); // every event once, in order
-    expect(show.faults.streamRequests).toBe(6);
-    room.close();
-  });
-
   it("coalesces state deliveries per frame with { coalesce: 'frame' }, always with the latest state", async () => {
     const { show } = setup();
     const room = createClient({ baseUrl: BASE }).join(show.id);
@@ -181,18 +131,6 @@ describe('Room', () => {
     // The reconnection itself changes the viewer count; wait for that event too.
     expect(await until(room, (s) => s.seq === show.engine.state.seq)).toEqual(show.engine.state);
     room.close();
-  });
-
-  it('stops when the show ends (204) and reports why', async () => {
-    const { show } = setup();
-    const room = createClient({ baseUrl: BASE }).join(show.id, { retryMs: 20 });
-    await room.ready;
-    await until(room, () => room.status === 'open');
-    const closed = new Promise<void>((resolve) => room.on('status', (s) => s === 'closed' && resolve()));
-    await show.end();
-    await closed;
-    expect(room.closeReason).toBe('ended');
-    expect(room.state!.show.status).toBe('ended');
   });
 
   it('stops on a 204 answer to the event stream', async () => {

@@ -4,6 +4,7 @@
  *
  * ```sh
  * nightmarket-server --port 8080 --data ./nightmarket.db --shows ./shows.json --admin-token "$TOKEN"
+ * nightmarket-server --port 8081 --database postgres://nightmarket:…@127.0.0.1:5432/nightmarket
  * ```
  *
  * Every flag has an environment variable (a flag wins over its variable). {@link main} runs the
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import type { CommerceStore, ShowInit } from '@nightmarket/engine';
 import { isEntryPoint, parseArgsMessage } from './cli-support.js';
 import { createNightmarketServer, isOrigin, type NightmarketServer } from './server.js';
+import { PostgresStore } from './postgres-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import { loadShowsFile, ShowsFileError } from './shows-file.js';
 
@@ -36,6 +38,8 @@ export interface CliIo {
 export interface CliDeps {
   /** Opens the store for `--data <file>`. */
   createStore?: ((path: string) => CommerceStore) | undefined;
+  /** Opens the store for `--database <url>` (default: a `PostgresStore`). */
+  openDatabase?: ((url: string) => Promise<CommerceStore>) | undefined;
 }
 
 const NAME = 'nightmarket-server';
@@ -52,6 +56,17 @@ Options:
   --port <number>        TCP port to listen on (default 8080)             env NIGHTMARKET_PORT
   --host <address>       interface to listen on (default 127.0.0.1)       env NIGHTMARKET_HOST
   --data <file>          SQLite file for orders and stock (default: memory) env NIGHTMARKET_DATA
+  --database <url>       PostgreSQL instead, shared by several instances   env NIGHTMARKET_DATABASE_URL
+                         (postgres://user:password@host:port/database)
+  --nchan <url>          fan events out through nginx + nchan: its         env NIGHTMARKET_NCHAN_PUBLISH_URL
+                         publisher URL, e.g. http://127.0.0.1:8090/nchan/pub/
+  --nchan-subscribe <path> nchan's internal subscriber location             env NIGHTMARKET_NCHAN_SUBSCRIBE_PATH
+                         (default /nchan/sub/)
+  --cluster-self <origin> one of several instances on --database: this     env NIGHTMARKET_CLUSTER_SELF
+                         instance's origin as the others reach it
+                         (NIGHTMARKET_CLUSTER_LEASE_MS: how long a show waits
+                         for a silent instance before another takes it, default 3000)
+  --snapshot-max-age <s> let nginx/CDN cache snapshots this long (0-60)     env NIGHTMARKET_SNAPSHOT_MAX_AGE
   --shows <file>         JSON file of shows to create at start            env NIGHTMARKET_SHOWS
   --admin-token <token>  bearer token of the admin API (required)         env NIGHTMARKET_ADMIN_TOKEN
   --cors <origins>       comma-separated origins allowed to call the API  env NIGHTMARKET_CORS
@@ -123,6 +138,8 @@ export async function main(
   try {
     if (settings.data !== undefined) {
       store = (deps.createStore ?? openDataStore)(settings.data);
+    } else if (settings.database !== undefined) {
+      store = await (deps.openDatabase ?? ((url: string) => PostgresStore.connect({ url })))(settings.database);
     }
     server = await createNightmarketServer({
       port: settings.port,
@@ -131,6 +148,9 @@ export async function main(
       cors: settings.cors,
       shows,
       store,
+      nchan: settings.nchan,
+      cluster: settings.clusterSelf === undefined ? undefined : { self: settings.clusterSelf, leaseMs: settings.leaseMs },
+      snapshotMaxAgeS: settings.snapshotMaxAgeS,
       // Server-side log: the stack helps whoever runs the server, and never reaches a response.
       onError: (error) => {
         const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -143,12 +163,13 @@ export async function main(
     return 1;
   }
 
-  const where = settings.data === undefined ? 'orders kept in memory' : `data in ${settings.data}`;
+  const where =
+    settings.data !== undefined ? `data in ${settings.data}` : settings.database !== undefined ? `data in PostgreSQL at ${redactUrl(settings.database)}` : 'orders kept in memory';
   if (server.resumed.length > 0) {
     const fromFile = new Set(shows.map((s) => s.show.id));
     const kept = server.resumed.filter((id) => fromFile.has(id));
     io.stdout(
-      `${NAME}: resumed ${server.resumed.length} show(s) from ${settings.data ?? 'the store'}: ${server.resumed.join(', ')}` +
+      `${NAME}: resumed ${server.resumed.length} show(s) from ${settings.data ?? (settings.database === undefined ? 'the store' : 'PostgreSQL')}: ${server.resumed.join(', ')}` +
         (kept.length > 0 ? ` (their saved state wins over --shows; DELETE /api/shows/{id} to start one over)` : ''),
     );
   }
@@ -175,6 +196,11 @@ interface Settings {
   port: number;
   host: string;
   data: string | undefined;
+  database: string | undefined;
+  nchan: { publishUrl: string; subscribePath: string } | undefined;
+  clusterSelf: string | undefined;
+  leaseMs: number | undefined;
+  snapshotMaxAgeS: number | undefined;
   shows: string | undefined;
   adminToken: string;
   cors: string[];
@@ -191,6 +217,11 @@ function parseSettings(argv: readonly string[], env: Readonly<Record<string, str
         port: { type: 'string' },
         host: { type: 'string' },
         data: { type: 'string' },
+        database: { type: 'string' },
+        nchan: { type: 'string' },
+        'nchan-subscribe': { type: 'string' },
+        'cluster-self': { type: 'string' },
+        'snapshot-max-age': { type: 'string' },
         shows: { type: 'string' },
         'admin-token': { type: 'string' },
         cors: { type: 'string' },
@@ -227,6 +258,47 @@ function parseSettings(argv: readonly string[], env: Readonly<Record<string, str
 
   const host = nonEmpty(pick('host', 'NIGHTMARKET_HOST'), 'an address such as 127.0.0.1 or 0.0.0.0') ?? '127.0.0.1';
   const data = nonEmpty(pick('data', 'NIGHTMARKET_DATA'), 'the path of a SQLite file');
+  const databaseOption = pick('database', 'NIGHTMARKET_DATABASE_URL');
+  const database = nonEmpty(databaseOption, 'a postgres:// URL');
+  if (database !== undefined) {
+    if (!/^postgres(ql)?:\/\/[^/]/.test(database)) {
+      throw new UsageError(`${databaseOption.from} must be a postgres:// URL such as postgres://user:password@127.0.0.1:5432/nightmarket, got ${JSON.stringify(redactUrl(database))}`);
+    }
+    if (data !== undefined) throw new UsageError(`--data and --database both name a store: give one (SQLite file or PostgreSQL URL)`);
+  }
+  const nchanOption = pick('nchan', 'NIGHTMARKET_NCHAN_PUBLISH_URL');
+  const publishUrl = nonEmpty(nchanOption, 'the URL of nchan\'s publisher location');
+  if (publishUrl !== undefined && !/^https?:\/\/[^/]+\/(.*\/)?$/.test(publishUrl)) {
+    throw new UsageError(`${nchanOption.from} must be the http URL of nchan's publisher location, ending in "/", such as http://127.0.0.1:8090/nchan/pub/, got ${JSON.stringify(publishUrl)}`);
+  }
+  const subscribeOption = pick('nchan-subscribe', 'NIGHTMARKET_NCHAN_SUBSCRIBE_PATH');
+  const subscribePath = nonEmpty(subscribeOption, 'a path such as /nchan/sub/') ?? '/nchan/sub/';
+  if (!/^\/[\w\-/]*\/$/.test(subscribePath)) {
+    throw new UsageError(`${subscribeOption.from} must be a path such as /nchan/sub/ (ending in "/"), got ${JSON.stringify(subscribePath)}`);
+  }
+  const nchan = publishUrl === undefined ? undefined : { publishUrl, subscribePath };
+  const selfOption = pick('cluster-self', 'NIGHTMARKET_CLUSTER_SELF');
+  const clusterSelf = nonEmpty(selfOption, "this instance's origin, such as http://127.0.0.1:8081");
+  if (clusterSelf !== undefined) {
+    if (!isOrigin(clusterSelf)) throw new UsageError(`${selfOption.from} must be this instance's origin, such as http://127.0.0.1:8081, got ${JSON.stringify(clusterSelf)}`);
+    if (database === undefined) throw new UsageError(`${selfOption.from} needs --database: instances share their shows through PostgreSQL`);
+  }
+  const leaseValue = env['NIGHTMARKET_CLUSTER_LEASE_MS'];
+  let leaseMs: number | undefined;
+  if (leaseValue !== undefined && leaseValue !== '') {
+    if (!/^\d{3,6}$/.test(leaseValue) || Number(leaseValue) < 300) {
+      throw new UsageError(`NIGHTMARKET_CLUSTER_LEASE_MS must be a number of milliseconds from 300 to 999999, got ${JSON.stringify(leaseValue)}`);
+    }
+    leaseMs = Number(leaseValue);
+  }
+  const ageOption = pick('snapshot-max-age', 'NIGHTMARKET_SNAPSHOT_MAX_AGE');
+  let snapshotMaxAgeS: number | undefined;
+  if (ageOption.value !== undefined) {
+    if (!/^\d{1,2}$/.test(ageOption.value) || Number(ageOption.value) > 60) {
+      throw new UsageError(`${ageOption.from} must be a number of seconds from 0 to 60, got ${JSON.stringify(ageOption.value)}`);
+    }
+    snapshotMaxAgeS = Number(ageOption.value);
+  }
   const shows = nonEmpty(pick('shows', 'NIGHTMARKET_SHOWS'), 'the path of a JSON shows file');
 
   const corsOption = pick('cors', 'NIGHTMARKET_CORS');
@@ -250,7 +322,7 @@ function parseSettings(argv: readonly string[], env: Readonly<Record<string, str
     throw new UsageError(`${tokenOption.from} must be visible ASCII characters without spaces (it is sent as a bearer token)`);
   }
 
-  return { port, host, data, shows, adminToken, cors };
+  return { port, host, data, database, nchan, clusterSelf, leaseMs, snapshotMaxAgeS, shows, adminToken, cors };
 }
 
 
@@ -274,6 +346,11 @@ function processSignals(stop: (signal: string) => void): () => void {
 function version(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
   return manifest.version ?? 'unknown';
+}
+
+/** A database URL with its password hidden, for messages and logs. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
 /** A message without stack trace: what an operator needs on one line. */

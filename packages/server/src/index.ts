@@ -25,4 +25,7 @@ export {
   type SimulatedLiveStreamOptions,
 } from './hls.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { PostgresStore, type PostgresStoreOptions, type ShowOwner } from './postgres-store.js';
+export type { NchanOptions } from './nchan.js';
+export type { ClusterOptions } from './cluster.js';
 export { runConformance, type ConformanceOptions, type ConformanceReport, type ConformanceResult } from './conformance/index.js';

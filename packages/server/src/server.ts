@@ -35,7 +35,9 @@ import {
   type Viewer,
 } from '@nightmarket/engine';
 import { Hono, type Context } from 'hono';
+import { forward, FORWARDED_HEADER, isClusterStore, newEpoch, type ClusterOptions, type ClusterStore } from './cluster.js';
 import { NodeEventStreams } from './event-stream.js';
+import { NchanFanout, type NchanOptions } from './nchan.js';
 import { createHlsHandler, SimulatedLiveStream } from './hls.js';
 import { secureHeaders } from 'hono/secure-headers';
 
@@ -102,6 +104,26 @@ export interface NightmarketServerOptions {
    * their connections, in ms (default 5000). Event streams do not wait: they are ended at once.
    */
   shutdownGraceMs?: number | undefined;
+  /**
+   * Fan events out through nginx + nchan instead of serving event streams from this process:
+   * every event is published to the show's nchan channel, and `GET shows/{id}/events` answers
+   * with `X-Accel-Redirect` to nchan's subscriber location (or a one-message `reset`). Only for a
+   * server behind an nginx configured as in `deploy/nginx/`. Default: streams served here.
+   */
+  nchan?: NchanOptions | undefined;
+  /**
+   * Run as one of several instances sharing `store` (which must be a cluster store, such as
+   * `PostgresStore`): one instance runs each show's engine, the others forward its requests to
+   * it, and take the show over when it dies. See `deploy/README.md`.
+   */
+  cluster?: ClusterOptions | undefined;
+  /**
+   * Let shared caches (nginx, a CDN) keep snapshots for this many seconds, revalidated with
+   * their `ETag` (`"<epoch>:<seq>"`), so a join storm costs this server one snapshot per show
+   * per period. A cached snapshot's `serverTime` is up to that old, which skews viewers' clock
+   * estimate by as much: keep it to 1–2 s. Default: `no-store` (ETag still sent, 304 answered).
+   */
+  snapshotMaxAgeS?: number | undefined;
 }
 
 /** A running server, as {@link createNightmarketServer} resolves it. */
@@ -122,6 +144,9 @@ export interface NightmarketServer {
    */
   close(): Promise<void>;
 }
+
+/** A show id as the protocol allows it. */
+const SHOW_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Largest request body accepted, in bytes (the protocol's limit). */
 const BODY_LIMIT = 64 * 1024;
@@ -153,12 +178,46 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
   const onError = options.onError ?? ((error: unknown) => console.error('nightmarket-server:', error));
   const graceMs = Math.max(0, options.shutdownGraceMs ?? 5000);
   const store = options.store ?? new MemoryStore();
+  const maxAgeS = options.snapshotMaxAgeS;
+  if (maxAgeS !== undefined && (!Number.isInteger(maxAgeS) || maxAgeS < 0 || maxAgeS > 60)) {
+    throw new TypeError(`createNightmarketServer: options.snapshotMaxAgeS must be an integer from 0 to 60 seconds, got ${String(maxAgeS)}.`);
+  }
+  const fanout = options.nchan ? new NchanFanout({ onError, ...options.nchan }) : undefined;
+  let cluster: (ClusterOptions & { store: ClusterStore; leaseMs: number }) | undefined;
+  if (options.cluster) {
+    if (!isClusterStore(store)) {
+      throw new TypeError('createNightmarketServer: options.cluster needs a store that several instances can share (PostgresStore).');
+    }
+    if (!isOrigin(options.cluster.self)) {
+      throw new TypeError(`createNightmarketServer: options.cluster.self must be this instance's origin, such as http://127.0.0.1:8081, got ${JSON.stringify(options.cluster.self)}.`);
+    }
+    const leaseMs = options.cluster.leaseMs ?? 3000;
+    if (!Number.isInteger(leaseMs) || leaseMs < 300) throw new TypeError('createNightmarketServer: options.cluster.leaseMs must be an integer of at least 300 ms.');
+    cluster = { ...options.cluster, self: options.cluster.self.replace(/\/$/, ''), store, leaseMs };
+  }
 
   const registry = new ShowRegistry({ ...options.engine, store, onError: options.engine?.onError ?? onError });
+  /** Starts an engine's fan-out (every engine this server runs goes through here). */
+  const started = (engine: ShowEngine): ShowEngine => {
+    fanout?.attach(engine);
+    return engine;
+  };
+  /** Stops running a show here (deleted, replaced, or run by another instance now). */
+  const stopped = (showId: string): ShowEngine | undefined => {
+    const engine = registry.get(showId);
+    if (engine) fanout?.detach(engine);
+    registry.delete(showId);
+    return engine;
+  };
+  /** Claims a show for this instance; true when it is ours (then its engine may run here). */
+  const claim = async (showId: string, epoch: string): Promise<{ mine: boolean; owner: string }> =>
+    cluster ? cluster.store.claimShow(showId, cluster.self, epoch, cluster.leaseMs) : { mine: true, owner: '' };
   const resumed: string[] = [];
   try {
     for (const saved of (options.resume ?? true) ? await store.loadShows() : []) {
-      registry.resume(saved);
+      const epoch = newEpoch();
+      if (!(await claim(saved.state.show.id, epoch)).mine) continue;
+      started(registry.resume(saved, { epoch }));
       resumed.push(saved.state.show.id);
     }
     const given = new Set<string>();
@@ -167,7 +226,12 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
         throw new TypeError(`createNightmarketServer: options.shows[${i}] has the same show id as an earlier show ("${init.show.id}").`);
       }
       given.add(init.show?.id);
-      if (!registry.get(init.show?.id)) registry.create(init);
+      if (registry.get(init.show?.id)) continue;
+      const epoch = newEpoch();
+      if (!(await claim(init.show.id, epoch)).mine) continue;
+      // Another instance may have saved it since we listed the saved shows.
+      const saved = cluster ? await cluster.store.loadShow(init.show.id) : undefined;
+      started(saved ? registry.resume(saved, { epoch }) : registry.create(init, { epoch }));
     }
     // Serve nothing until every show's counters are settled and every show is saved, so a crash
     // right after start still finds each show in the store.
@@ -193,6 +257,7 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
   });
 
   let closing = false;
+  let stopRenewing = (): void => undefined;
   const app = new Hono();
   app.use(
     '*',
@@ -218,6 +283,114 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
     await next();
   });
 
+  if (cluster) {
+    const { store: shared, self, leaseMs } = cluster;
+    /**
+     * Runs a show here if nobody else does: claims it, resumes it from the database. False when
+     * another instance holds it (or the show does not exist; then nothing is kept claimed).
+     */
+    const activate = async (showId: string, keepEmpty: boolean): Promise<{ mine: boolean; owner: string }> => {
+      const epoch = newEpoch();
+      const o = await shared.claimShow(showId, self, epoch, leaseMs);
+      if (!o.mine || registry.get(showId)) return o;
+      const saved = await shared.loadShow(showId);
+      if (saved) {
+        const engine = started(registry.resume(saved, { epoch }));
+        await engine.ready;
+      } else if (!keepEmpty) await shared.releaseShow(showId, self);
+      return o;
+    };
+    /** Who ran each show when we last asked the database: forwarded to without asking again for a while. */
+    const owners = new Map<string, { owner: string; at: number }>();
+    const route = async (c: Context, next: () => Promise<void>): Promise<Response | void> => {
+      const showId = c.req.param('showId') ?? '';
+      if (!SHOW_ID.test(showId) || registry.get(showId)) return next();
+      const known = owners.get(showId);
+      if (known && Date.now() - known.at < leaseMs / 2 && c.req.header(FORWARDED_HEADER) === undefined) {
+        try {
+          return await forward(c.req.raw, known.owner);
+        } catch {
+          owners.delete(showId); // gone: ask the database below
+        }
+      }
+      // Creating a show (PUT) keeps the claim: the handler creates it here.
+      const creating = c.req.method === 'PUT' && new URL(c.req.url).pathname === `${API_BASE}shows/${showId}`;
+      const deadline = Date.now() + leaseMs + 2000;
+      for (;;) {
+        const o = await activate(showId, creating);
+        if (o.mine) return next();
+        if (c.req.header(FORWARDED_HEADER) !== undefined || o.owner === '') break; // never forwarded twice
+        try {
+          owners.set(showId, { owner: o.owner, at: Date.now() });
+          return await forward(c.req.raw, o.owner);
+        } catch {
+          owners.delete(showId);
+          // The owner is unreachable: once its lease runs out, the show is ours.
+          if (Date.now() > deadline) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+      throw new ProblemError('internal', `Show "${showId}" is moving to another server; try again in a moment.`, { retryAfter: 1 });
+    };
+    app.use(`${API_BASE}shows/:showId`, route);
+    app.use(`${API_BASE}shows/:showId/*`, route);
+    // Keep our leases; a show we lost (we were cut off longer than the lease) stops here, unsaved.
+    const renew = setInterval(() => {
+      for (const engine of registry.list()) {
+        const showId = engine.state.show.id;
+        shared.claimShow(showId, self, engine.epoch, leaseMs).then(
+          (o) => {
+            if (!o.mine && registry.get(showId) === engine) stopped(showId);
+          },
+          (error: unknown) => onError(error),
+        );
+      }
+    }, Math.floor(leaseMs / 3));
+    renew.unref();
+    stopRenewing = () => clearInterval(renew);
+  }
+
+  if (fanout) {
+    // Event streams are nchan's: this route only decides where each one starts.
+    app.get(`${API_BASE}shows/:showId/events`, async (c) => {
+      const showId = c.req.param('showId');
+      const engine = registry.get(showId);
+      if (!engine) throw new ProblemError('not-found', `Show "${showId}" not found.`);
+      if (engine.state.show.status === 'ended' || engine.disposed) return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+      let to;
+      try {
+        to = await fanout.route(engine, c.req.header('Last-Event-ID'), c.req.query('since'), c.req.query('epoch'));
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        throw new ProblemError('invalid-request', error.message, { errors: [{ path: 'since', message: error.message.replace(/^since: /, '') }] });
+      }
+      const headers = { 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no', [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
+      if (to.kind === 'redirect') return new Response(null, { status: 200, headers: { ...headers, 'X-Accel-Redirect': to.location } });
+      // The cursor cannot be served: one reset, then the end; the client resynchronises.
+      const reset = { type: 'reset', seq: to.seq, at: engine.now(), data: { reason: to.reason } };
+      const body = `retry: 1000\n\n${to.id === undefined ? '' : `id: ${to.id}\n`}data: ${JSON.stringify(reset)}\n\n`;
+      return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': 'text/event-stream; charset=utf-8' } });
+    });
+  }
+
+  // Snapshots carry a validator; with snapshotMaxAgeS, shared caches may keep them that long.
+  app.get(`${API_BASE}shows/:showId`, async (c, next) => {
+    await next();
+    if (c.res.status !== 200 || !c.res.headers.get('Content-Type')?.startsWith('application/json')) return;
+    const text = await c.res.clone().text();
+    const { epoch, seq } = JSON.parse(text) as { epoch?: unknown; seq?: unknown };
+    if (typeof epoch !== 'string' || typeof seq !== 'number') return;
+    const etag = `"${epoch}:${seq}"`;
+    const cacheControl = maxAgeS ? `public, max-age=${maxAgeS}` : 'no-store';
+    const match = c.req.header('If-None-Match')?.split(',').some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`);
+    if (match) {
+      c.res = new Response(null, { status: 304, headers: { ETag: etag, 'Cache-Control': cacheControl } });
+      return;
+    }
+    setHeader(c, 'ETag', etag);
+    setHeader(c, 'Cache-Control', cacheControl);
+  });
+
   app.get('/healthz', (c) => {
     c.header('Cache-Control', 'no-store');
     return closing ? c.json({ status: 'shutting-down' }, 503) : c.json({ status: 'ok', shows: registry.list().length });
@@ -235,11 +408,11 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
     requireAdmin(c, adminDigest);
     const showId = c.req.param('showId');
     const init = parseShowInit(await readJson(c), showId);
-    const previous = registry.get(showId);
-    registry.delete(showId);
+    const previous = stopped(showId);
     // The old show's last save lands before the new show's first, which replaces it.
     await previous?.flush();
-    const engine = registry.create(init);
+    // In a cluster, the routing above claimed the show for this instance before we got here.
+    const engine = started(registry.create(init));
     await engine.ready;
     await engine.flush();
     return json(engine.snapshot(), previous ? 200 : 201);
@@ -248,6 +421,8 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
   app.delete(`${API_BASE}shows/:showId`, async (c) => {
     requireAdmin(c, adminDigest);
     const showId = c.req.param('showId');
+    const engine = registry.get(showId);
+    if (engine) fanout?.detach(engine);
     if (!(await registry.remove(showId))) throw new ProblemError('not-found', `Show "${showId}" not found.`);
     return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
   });
@@ -316,6 +491,8 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing = true;
+      stopRenewing();
+      fanout?.close();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       // Ending the engines ends their streams, which would otherwise keep connections (and the
       // process) alive for as long as the show runs.
@@ -333,6 +510,11 @@ export async function createNightmarketServer(options: NightmarketServerOptions)
       }
       // Requests are done: save each show's final state, so a restart resumes it exactly.
       await Promise.all(engines.map((engine) => engine.flush().catch(onError)));
+      // Saved: hand the shows over at once instead of after the lease.
+      if (cluster) {
+        const { store: shared, self } = cluster;
+        await Promise.all(engines.map((engine) => shared.releaseShow(engine.state.show.id, self).catch(onError)));
+      }
       const closable = store as CommerceStore & { close?: () => unknown };
       if (typeof closable.close === 'function') await closable.close();
     })();

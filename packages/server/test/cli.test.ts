@@ -65,7 +65,7 @@ describe('nightmarket-server: flags', () => {
     expect(help.code).toBe(0);
     expect(help.stdout[0]).toBe('Usage: nightmarket-server [options]');
     const text = help.stdout.join('\n');
-    for (const flag of ['--port', '--host', '--data', '--shows', '--admin-token', '--cors', 'NIGHTMARKET_ADMIN_TOKEN', 'PUT    /api/shows/{id}']) {
+    for (const flag of ['--port', '--host', '--data', '--database', '--nchan', '--cluster-self', '--snapshot-max-age', '--shows', '--admin-token', '--cors', 'NIGHTMARKET_ADMIN_TOKEN', 'PUT    /api/shows/{id}']) {
       expect(text).toContain(flag);
     }
     expect(help.stderr).toEqual([]);
@@ -85,6 +85,16 @@ describe('nightmarket-server: flags', () => {
     [['--cors', '*'], '--cors must list origins explicitly; "*" is not allowed (the API accepts credentials)'],
     [['--cors', 'https://shop.example,shop.example'], '--cors must be comma-separated origins such as https://shop.example (no path), got "shop.example"'],
     [['--host', ''], '--host must be an address such as 127.0.0.1 or 0.0.0.0, got an empty value'],
+    [
+      ['--database', 'mysql://u:secret@db/x'],
+      '--database must be a postgres:// URL such as postgres://user:password@127.0.0.1:5432/nightmarket, got "mysql://u:***@db/x"',
+    ],
+    [['--data', 'a.db', '--database', 'postgres://db/x'], '--data and --database both name a store: give one (SQLite file or PostgreSQL URL)'],
+    [['--nchan', 'http://127.0.0.1:8090/pub'], '--nchan must be the http URL of nchan\'s publisher location, ending in "/", such as http://127.0.0.1:8090/nchan/pub/, got "http://127.0.0.1:8090/pub"'],
+    [['--nchan-subscribe', 'sub'], '--nchan-subscribe must be a path such as /nchan/sub/ (ending in "/"), got "sub"'],
+    [['--cluster-self', 'http://127.0.0.1:8081'], '--cluster-self needs --database: instances share their shows through PostgreSQL'],
+    [['--cluster-self', '127.0.0.1:8081'], '--cluster-self must be this instance\'s origin, such as http://127.0.0.1:8081, got "127.0.0.1:8081"'],
+    [['--snapshot-max-age', '61'], '--snapshot-max-age must be a number of seconds from 0 to 60, got "61"'],
   ])('rejects %j with one clear line and exit code 2', async (argv, message) => {
     const result = await run(argv, { NIGHTMARKET_ADMIN_TOKEN: TOKEN });
     expect(result.code).toBe(2);
