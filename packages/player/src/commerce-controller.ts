@@ -335,6 +335,8 @@ export class CommerceController {
     const url = result?.kind === 'redirect' ? safeUrl(result.url) : undefined;
     if (url) window.open(url, '_blank', 'noopener');
     this.#sheet(null);
+    // The show keeps playing, docked in a corner, while the viewer pays.
+    if (url) (this.#o.host as HTMLElement & { mini: boolean }).mini = true;
   };
 
   #sheetClosed = (event: Event): void => {

@@ -159,6 +159,7 @@ describe('checkout hooks: a merchant adapter', () => {
     await cart.updateComplete;
     cart.shadowRoot!.querySelector<HTMLButtonElement>('[part="checkout"]')!.click();
     await until(() => sheetText(player).includes('Continue to payment'), 'the way to payment');
+    expect(await axeProblems(player)).to.deep.equal([]);
     const opened: unknown[] = [];
     const open = window.open;
     window.open = (...args: unknown[]) => (opened.push(args), null);
@@ -168,6 +169,8 @@ describe('checkout hooks: a merchant adapter', () => {
       window.open = open;
     }
     expect(opened).to.deep.equal([['https://shop.example/pay/42', '_blank', 'noopener']]);
+    // The show keeps playing in the mini-player while the viewer pays.
+    expect(player.mini).to.equal(true);
     expect(shop.calls.filter((c) => !c.startsWith('getCart'))).to.deep.equal(['add tea-set', 'update m1 2', 'update m1 1', 'add robot-vacuum', 'remove m2', 'checkout cart']);
     // Nothing reached the show backend's own cart.
     expect((await viewer('ana').getCart(director.id)).lines).to.deep.equal([]);
