@@ -345,6 +345,12 @@ export class NmCart extends LitElement {
     if (!this.for) return;
     const host = this.#host();
     if (!host) {
+      const target = document.getElementById(this.for);
+      // A player not defined yet (its elements still loading): bind once it is.
+      if (target && target.localName.includes('-') && !customElements.get(target.localName)) {
+        void customElements.whenDefined(target.localName).then(() => this.isConnected && this.#bind());
+        return;
+      }
       console.warn(`<nm-cart for="${this.for}">: no <nm-player id="${this.for}"> on the page; the cart stays empty.`);
       return;
     }

@@ -315,7 +315,9 @@ export class NmPlayer extends LitElement {
     this.#visibility = new IntersectionObserver(([entry]) => this.#visible(entry?.isIntersecting ?? true), { threshold: 0.25 });
     this.#visibility.observe(this);
     document.addEventListener('nm-cart-changed', this.#cartChanged);
-    this.#join();
+    // The first join waits for the first update (a microtask away): properties set on the element
+    // before it was defined (a `client` given before the elements loaded) are only restored then.
+    if (this.hasUpdated) this.#join();
   }
 
   /** Leaves the show and stops the video. */
@@ -415,7 +417,7 @@ export class NmPlayer extends LitElement {
     if (changed.has('hlsBuild') && this.hlsBuild !== 'full' && this.hlsBuild !== 'light') {
       console.warn(`<nm-player>: hls-build="${String(this.hlsBuild)}" is neither "full" nor "light"; the video plays with the full build.`);
     }
-    if (this.hasUpdated && (changed.has('api') || changed.has('show') || changed.has('client'))) this.#join();
+    if (!this.hasUpdated || changed.has('api') || changed.has('show') || changed.has('client')) this.#join();
     else if (this.hasUpdated && (changed.has('commerce') || changed.has('commerceTimeout')) && this._shop) this.#loadShop(true);
   }
 
