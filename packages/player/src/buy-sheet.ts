@@ -1,10 +1,11 @@
 import type { TemplateResult } from 'lit';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { CheckoutResult, Money, Reservation } from '@nightmarket/client';
-import { presaleTerms, problemText, syncDialog } from './commerce-text.js';
+import { presaleTerms, problemText } from './commerce-text.js';
 import type { DepositIntent, PurchaseIntent } from './events.js';
 import { Localizer } from './i18n/localize.js';
 import { icons } from './icons.js';
+import { ModalDialog } from './modal-dialog.js';
 import { safeUrl, sharedStyles } from './shared-styles.js';
 
 /**
@@ -161,6 +162,8 @@ export class NmBuySheet extends LitElement {
   /** Messages and formats. */
   declare localizer: Localizer;
 
+  readonly #dialog = new ModalDialog(this, () => new Event('nm-sheet-close', { bubbles: true, composed: true }));
+
   constructor() {
     super();
     this.open = false;
@@ -174,9 +177,8 @@ export class NmBuySheet extends LitElement {
     this.localizer = new Localizer(typeof document === 'undefined' ? 'en' : document.documentElement.lang || 'en');
   }
 
-  /** Keeps the native dialog in step with `open`, and focus inside it. */
+  /** Moves focus into the sheet when it opens or shows the checkout's answer. */
   protected override updated(changed: PropertyValues<this>): void {
-    syncDialog(this.renderRoot.querySelector('dialog'), this.open);
     if ((changed.has('open') && this.open) || changed.has('result')) {
       this.renderRoot.querySelector<HTMLElement>('[autofocus]')?.focus();
     }
@@ -185,11 +187,11 @@ export class NmBuySheet extends LitElement {
   /** Renders the element from its properties and state. */
   protected override render(): TemplateResult {
     const l = this.localizer;
-    return html`<dialog part="dialog" aria-labelledby="heading" @cancel=${this.#cancel} @close=${this.#closed}>
+    return html`<dialog part="dialog" aria-labelledby="heading" @cancel=${this.#dialog.cancel} @close=${this.#dialog.closed}>
       ${this.open && (this.intent || this.deposit || this.result)
         ? html`<header>
               <h2 id="heading" part="heading">${this.#heading()}</h2>
-              <button class="close" part="close" aria-label=${l.t('close')} @click=${this.#close}>${icons.close}</button>
+              <button class="close" part="close" aria-label=${l.t('close')} @click=${this.#dialog.close}>${icons.close}</button>
             </header>
             ${this.result ? this.#result(this.result) : this.deposit ? this.#depositSummary(this.deposit) : this.#summary()}`
         : nothing}
@@ -268,7 +270,7 @@ export class NmBuySheet extends LitElement {
         <p>${l.t('orderNumber', { id: order.id })}</p>
         <p class="row"><span>${l.t('total')}</span><strong>${l.money(order.total)}</strong></p>
         ${order.presale ? html`<p class="muted">${presaleTerms(l, { ...order.presale, deposit: order.total })}</p>` : nothing}
-        <button class="secondary wide" autofocus @click=${this.#close}>${l.t('close')}</button>
+        <button class="secondary wide" autofocus @click=${this.#dialog.close}>${l.t('close')}</button>
       </div>`;
     }
     return html`<div part="result">
@@ -285,21 +287,6 @@ export class NmBuySheet extends LitElement {
     this.dispatchEvent(new Event('nm-sheet-pay', { bubbles: true, composed: true }));
   };
 
-  #cancel = (event: Event): void => {
-    event.preventDefault();
-    this.#close();
-  };
-
-  #closed = (event: Event): void => {
-    // The dialog's close event comes a task later: ignore it when the dialog was opened again since.
-    if (this.open && !(event.target as HTMLDialogElement).open) this.#close();
-  };
-
-  #close = (): void => {
-    if (!this.open) return;
-    this.open = false;
-    this.dispatchEvent(new Event('nm-sheet-close', { bubbles: true, composed: true }));
-  };
 }
 
 declare global {

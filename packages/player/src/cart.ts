@@ -1,9 +1,10 @@
 import type { TemplateResult } from 'lit';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { CartLine, CartState, CheckoutRequest, Order, ShowCart } from '@nightmarket/client';
-import { presaleTerms, problemText, syncDialog } from './commerce-text.js';
+import { presaleTerms, problemText } from './commerce-text.js';
 import { Localizer } from './i18n/localize.js';
 import { icons } from './icons.js';
+import { ModalDialog } from './modal-dialog.js';
 import { sharedStyles } from './shared-styles.js';
 
 /** What `<nm-cart>` needs from the player it shows the cart of (`<nm-player>` is one). */
@@ -200,6 +201,7 @@ export class NmCart extends LitElement {
   declare localizer: Localizer;
   #bound: { host: CartHost; cart: ShowCart | null; off: () => void } | undefined;
   #windowTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #dialog = new ModalDialog(this, () => new Event('nm-cart-close', { bubbles: true, composed: true }), () => this.mode === 'modal');
 
   constructor() {
     super();
@@ -231,9 +233,8 @@ export class NmCart extends LitElement {
     if (changed.has('for') && this.hasUpdated) this.#bind();
   }
 
-  /** Keeps the native dialog in step with `open`, focus inside it, and draws again when a balance window opens. */
+  /** Keeps focus inside the modal cart, and draws again when a balance window opens. */
   protected override updated(changed: PropertyValues<this>): void {
-    syncDialog(this.renderRoot.querySelector('dialog'), this.mode === 'modal' && this.open);
     clearTimeout(this.#windowTimer);
     const now = this.now();
     const opens = this.deposits.map((o) => o.presale?.balanceDueFrom ?? 0).filter((t) => t > now);
@@ -244,7 +245,7 @@ export class NmCart extends LitElement {
   /** Renders the element from its properties and state. */
   protected override render(): TemplateResult {
     if (this.mode !== 'modal') return this.#content();
-    return html`<dialog part="dialog" aria-labelledby="heading" @cancel=${this.#cancel} @close=${this.#closed}>
+    return html`<dialog part="dialog" aria-labelledby="heading" @cancel=${this.#dialog.cancel} @close=${this.#dialog.closed}>
       ${this.open ? this.#content() : nothing}
     </dialog>`;
   }
@@ -258,7 +259,7 @@ export class NmCart extends LitElement {
       <header>
         <h2 id="heading" part="heading">${l.t('cartTitle')}</h2>
         ${this.mode === 'modal'
-          ? html`<button class="icon close" part="close" aria-label=${l.t('close')} @click=${this.#close}>${icons.close}</button>`
+          ? html`<button class="icon close" part="close" aria-label=${l.t('close')} @click=${this.#dialog.close}>${icons.close}</button>`
           : nothing}
       </header>
       ${state?.error
@@ -395,21 +396,6 @@ export class NmCart extends LitElement {
     this.#host()?.cart?.clearError();
   };
 
-  #cancel = (event: Event): void => {
-    event.preventDefault();
-    this.#close();
-  };
-
-  #closed = (event: Event): void => {
-    // The dialog's close event comes a task later: ignore it when the dialog was opened again since.
-    if (this.open && !(event.target as HTMLDialogElement).open) this.#close();
-  };
-
-  #close = (): void => {
-    if (!this.open) return;
-    this.open = false;
-    this.dispatchEvent(new Event('nm-cart-close', { bubbles: true, composed: true }));
-  };
 }
 
 declare global {

@@ -31,13 +31,6 @@ export function problemText(l: Localizer, error: unknown): string {
   return error instanceof Error && error.message ? error.message : l.t('problemOther');
 }
 
-/** Keeps a native `<dialog>` in step with an `open` flag (modal; focus moves into it). */
-export function syncDialog(dialog: HTMLDialogElement | null, open: boolean): void {
-  if (!dialog) return;
-  if (open && !dialog.open) dialog.showModal();
-  else if (!open && dialog.open) dialog.close();
-}
-
 /** The sale a product card shows: the live one, else the next, else the last that ended. */
 export function saleOf(sales: readonly FlashSale[], productId: string): FlashSale | undefined {
   const mine = sales.filter((s) => s.productId === productId);

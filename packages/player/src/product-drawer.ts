@@ -5,6 +5,7 @@ import { saleOf } from './commerce-text.js';
 import { NmDrawerToggleEvent } from './events.js';
 import { Localizer } from './i18n/localize.js';
 import { icons } from './icons.js';
+import { ModalDialog } from './modal-dialog.js';
 import { sharedStyles } from './shared-styles.js';
 
 /**
@@ -124,6 +125,8 @@ export class NmProductDrawer extends LitElement {
   /** Messages and formats. */
   declare localizer: Localizer;
 
+  readonly #dialog = new ModalDialog(this, () => new NmDrawerToggleEvent(false), () => this.mode === 'modal');
+
   constructor() {
     super();
     this.open = false;
@@ -135,12 +138,8 @@ export class NmProductDrawer extends LitElement {
     this.localizer = new Localizer(typeof document === 'undefined' ? 'en' : document.documentElement.lang || 'en');
   }
 
-  /** Opens or closes the native dialog to match `open`. */
+  /** Moves focus into the drawer when it opens. */
   protected override updated(changed: PropertyValues<this>): void {
-    const dialog = this.renderRoot.querySelector('dialog');
-    if (!dialog) return;
-    if (this.open && !dialog.open) dialog.showModal();
-    else if (!this.open && dialog.open) dialog.close();
     if (changed.has('open') && this.open) this.renderRoot.querySelector<HTMLButtonElement>('.close')?.focus();
   }
 
@@ -152,7 +151,7 @@ export class NmProductDrawer extends LitElement {
         : nothing;
     }
     // The cards are rendered only while the dialog is open: a show's catalogue costs nothing until asked for.
-    return html`<dialog part="dialog" aria-labelledby="heading" @cancel=${this.#cancel} @close=${this.#closed}>
+    return html`<dialog part="dialog" aria-labelledby="heading" @cancel=${this.#dialog.cancel} @close=${this.#dialog.closed}>
       ${this.open ? this.#content() : nothing}
     </dialog>`;
   }
@@ -162,7 +161,7 @@ export class NmProductDrawer extends LitElement {
     return html`
       <header part="header">
         <h2 id="heading" part="heading">${l.t('productsTitle')}</h2>
-        <button class="close" part="close" aria-label=${l.t('close')} @click=${this.#close}>${icons.close}</button>
+        <button class="close" part="close" aria-label=${l.t('close')} @click=${this.#dialog.close}>${icons.close}</button>
       </header>
       <ul part="list">
         ${this.products.map(
@@ -181,22 +180,6 @@ export class NmProductDrawer extends LitElement {
     `;
   }
 
-  #cancel = (event: Event): void => {
-    // Escape: close through our own state, so `open` and the dialog never disagree.
-    event.preventDefault();
-    this.#close();
-  };
-
-  #closed = (event: Event): void => {
-    // The dialog's close event comes a task later: ignore it when the dialog was opened again since.
-    if (this.open && !(event.target as HTMLDialogElement).open) this.#close();
-  };
-
-  #close = (): void => {
-    if (!this.open) return;
-    this.open = false;
-    this.dispatchEvent(new NmDrawerToggleEvent(false));
-  };
 }
 
 declare global {
